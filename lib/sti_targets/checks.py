@@ -1,0 +1,37 @@
+"""Every data check in one call: schema, integrity, source checksums and provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import paths
+from .errors import DataError, Problem, display_path
+from .sources import check_provenance, check_sources
+from .tables import load_documents, load_indicators, load_regions, read_targets
+
+
+def run_checks(data_dir: Path | str | None = None) -> list[Problem]:
+    """All problems in a data folder (default: the project's data/); empty when all hold."""
+    data = Path(data_dir) if data_dir is not None else paths.DATA
+    problems: list[Problem] = []
+
+    def attempt(load, *args, **kwargs):
+        try:
+            return load(*args, **kwargs)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    regions = attempt(load_regions, data / "regions.csv")
+    indicators = attempt(load_indicators, data / "indicators.csv")
+    documents = attempt(load_documents, data / "documents.csv", regions=regions) if regions is not None else None
+    if documents is not None:
+        problems += check_sources(documents, display_path(data / "documents.csv"), data)
+    if regions is None or indicators is None or documents is None:
+        return problems
+    targets = attempt(
+        read_targets, data / "targets.csv", regions=regions, indicators=indicators, documents=documents
+    )
+    if targets is not None:
+        problems += check_provenance(targets, documents, display_path(data / "targets.csv"), data)
+    return problems

@@ -1,0 +1,64 @@
+"""The ``sti-targets`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import DataError
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import run_checks
+
+    problems = run_checks(args.data)
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"check failed: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    from .tables import load_targets
+
+    targets = load_targets(None if args.data is None else f"{args.data}/targets.csv")
+    print(
+        f"check passed: {len(targets)} targets in {targets['doc_id'].nunique()} documents; "
+        "schema, integrity, source checksums and every quote hold"
+    )
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import describe_markdown
+
+    print(describe_markdown())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sti-targets", description="Curated targets of Chinese science-and-technology plans."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="run every data check: schema, integrity, sha256 of sources, provenance")
+    p.add_argument("--data", default=None, help="data folder to check (default: the project's data/)")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("schema", help="print the declared schema of every table as Markdown")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        print(exc.describe(), file=sys.stderr)
+        print(f"failed: {len(exc.problems)} problem(s) in the input", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The source documents: reading their text and proving each curated quote is in it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .chinese import number_forms, parse_chinese_numeral
+from .errors import Problem, display_path
+
+# Words that state a number without a numeral, and the (value, unit) they stand for.
+NUMBER_WORDS = {
+    "全覆盖": (100.0, "%"),
+    "全覆蓋": (100.0, "%"),
+}
+FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")
+CHINESE_FRACTION = re.compile(r"([零一二两三四五六七八九十百]+)分之([零一二两三四五六七八九十百]+)")
+
+
+def source_path(file: str, data_dir: Path | None = None) -> Path:
+    return (data_dir or paths.DATA) / file
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path, mtime_ns: int) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def read_source(file: str, data_dir: Path | None = None) -> str:
+    """The text of a source document, exactly as stored (offsets count its characters)."""
+    path = source_path(file, data_dir)
+    return _read(path, path.stat().st_mtime_ns)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_sources(documents: pd.DataFrame, documents_file: str, data_dir: Path | None = None) -> list[Problem]:
+    """Each document's file exists, is UTF-8 text, and has the recorded sha256."""
+    problems = []
+    for line, doc in enumerate(documents.itertuples(index=False), start=2):
+        path = source_path(doc.file, data_dir)
+        if not path.is_file():
+            problems.append(Problem(documents_file, "source file does not exist", line, "file", doc.file))
+            continue
+        actual = sha256_of(path)
+        if actual != doc.sha256:
+            problems.append(
+                Problem(
+                    documents_file,
+                    f"{display_path(path)} has sha256 {actual}: the source changed, and sources are never edited",
+                    line,
+                    "sha256",
+                    doc.sha256,
+                )
+            )
+            continue
+        try:
+            read_source(doc.file, data_dir)
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(display_path(path), f"is not UTF-8 text: {exc.reason} at byte {exc.start}"))
+    return problems
+
+
+def _fractions(quote: str) -> set[float]:
+    found = {round(int(a) / int(b), 4) for a, b in FRACTION.findall(quote) if int(b)}
+    for denominator, numerator in CHINESE_FRACTION.findall(quote):
+        d, n = parse_chinese_numeral(denominator), parse_chinese_numeral(numerator)
+        if d and n is not None:
+            found.add(round(n / d, 4))
+    return found
+
+
+def value_in_quote(value: float, unit: str, target_type: str, quote: str) -> bool:
+    """Does the quote state this value (digits, Chinese numeral, fraction, or a number word)?"""
+    if target_type == "breakthrough" and "突破" in quote and value == 1:
+        return True
+    if unit == "fraction":
+        return round(value, 4) in _fractions(quote)
+    if any(word in quote and (value, unit) == meaning for word, meaning in NUMBER_WORDS.items()):
+        return True
+    return any(form in quote for form in number_forms(value))
+
+
+def check_provenance(targets: pd.DataFrame, documents: pd.DataFrame, targets_file: str,
+                     data_dir: Path | None = None) -> list[Problem]:
+    """Each quote stands verbatim at quote_start in its source, and holds its value(s).
+
+    ``targets`` is indexed by CSV line (tables.read_targets).
+    """
+    files = dict(zip(documents["doc_id"].astype(str), documents["file"].astype(str)))
+    problems = []
+    for line, t in targets.iterrows():
+        try:
+            text = read_source(files[str(t.doc_id)], data_dir)
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by check_sources
+        start, quote = int(t.quote_start), str(t.quote)
+        if text[start : start + len(quote)] != quote:
+            found = text.find(quote)
+            hint = f"; the quote is at offset {found}" if found >= 0 else "; the quote is nowhere in the source"
+            problems.append(
+                Problem(targets_file, f"quote is not at this offset of {files[str(t.doc_id)]}{hint}", line,
+                        "quote_start", start)
+            )
+        for column in ("value", "value_high"):
+            value = t[column]
+            if pd.notna(value) and not value_in_quote(float(value), str(t.unit), str(t.target_type), quote):
+                problems.append(
+                    Problem(targets_file, f"{column} does not appear in the quote {quote!r}", line, column,
+                            float(value))
+                )
+    return problems
