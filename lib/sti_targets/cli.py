@@ -34,6 +34,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import run_extract
+
+    return run_extract(args)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import run_evaluate
+
+    return run_evaluate(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sti-targets", description="Curated targets of Chinese science-and-technology plans."
@@ -44,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("schema", help="print the declared schema of every table as Markdown")
     p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("extract", help="find candidate targets in a plan's text; CSV on stdout")
+    p.add_argument("file", help="plain-text plan: UTF-8 or GB18030, Simplified or Traditional")
+    p.add_argument("--region", default=None, help="region_id to write in the rows")
+    p.add_argument("--doc-id", default=None, help="doc_id to write in the rows")
+    p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("evaluate", help="precision and recall of extract against the curated targets")
+    p.set_defaults(func=cmd_evaluate)
     return parser
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -43,17 +44,20 @@ def decode_bytes(data: bytes, name: str) -> str:
         except UnicodeDecodeError as gb_error:
             error = gb_error
     line, column = _position(data, error.start)
-    raise DataError(
-        [
-            Problem(
-                name,
-                f"byte {data[error.start:error.start + 1]!r} cannot be decoded; save the file as "
-                "UTF-8 (with or without BOM) or GB18030/GBK",
-                line=line,
-                column=f"byte {column}",
-            )
-        ]
+    message = (
+        f"byte {data[error.start:error.start + 1]!r} cannot be decoded; save the file as UTF-8 "
+        "(with or without BOM) or GB18030/GBK"
     )
+    raise DataError([Problem(name, message, line=line, column=f"byte {column}")], offset=error.start)
+
+
+def _csv_column(data: bytes, offset: int) -> str | None:
+    """The header name of the CSV field holding a byte offset (decoding leniently to find it)."""
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")]), [])
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[line_start:offset].decode("utf-8", "replace")
+    index = len(next(csv.reader([prefix + "x"]))) - 1
+    return header[index].strip() if index < len(header) else None
 
 
 def read_text(path: Path | str) -> str:
@@ -64,7 +68,14 @@ def read_text(path: Path | str) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError([Problem(name, f"cannot be read: {exc.strerror or exc}")]) from None
-    return decode_bytes(data, name)
+    try:
+        return decode_bytes(data, name)
+    except DataError as exc:
+        (problem,) = exc.problems
+        field = _csv_column(data, exc.offset)
+        if field is None:
+            raise
+        raise DataError([replace(problem, column=f"{field} ({problem.column})")]) from None
 
 
 def read_table(path: Path | str, columns: list[str]) -> pd.DataFrame:

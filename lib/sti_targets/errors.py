@@ -29,8 +29,9 @@ class Problem:
 class DataError(Exception):
     """Bad input data. Carries every problem found, so that one run reports them all."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], offset: int | None = None):
         self.problems = list(problems)
+        self.offset = offset  # byte offset, for a decoding error
         super().__init__(self.describe())
 
     def describe(self, limit: int = 50) -> str:
