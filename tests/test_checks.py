@@ -8,7 +8,6 @@ import sys
 
 import pytest
 from conftest import BAD
-
 from sti_targets.checks import run_checks
 from sti_targets.cli import main
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from sti_targets.chinese import chinese_numerals, number_forms, parse_chinese_numeral, to_simplified
 
 

@@ -7,7 +7,6 @@ import shutil
 import pandas as pd
 import pytest
 from conftest import BAD, GOOD
-
 from sti_targets import DataError, load_documents, load_indicators, load_regions, load_targets
 from sti_targets.paths import DATA
 
@@ -57,7 +56,7 @@ def test_changde_quotes_offered_in_simplified():
     assert t.loc["changde-001", "quote"].startswith("全社會研發經費")
     assert t.loc["changde-001", "quote_zh_hans"].startswith("全社会研发经费")
     # Simplified documents are left exactly as written.
-    assert (t.loc["ruijin-031", "quote"] == t.loc["ruijin-031", "quote_zh_hans"])
+    assert t.loc["ruijin-031", "quote"] == t.loc["ruijin-031", "quote_zh_hans"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "gbk"])
@@ -105,8 +104,10 @@ def test_undecodable_byte_names_line_and_column():
 
 def test_row_checks_report_the_failing_row(tmp_path):
     text = (GOOD / "targets.csv").read_text(encoding="utf-8")
-    bad = text.replace("sample-001,sample_2023_2025,sample,rd_gdp_ratio,rd_investment,share,,2.5,,%,=,2025",
-                       "sample-001,sample_2023_2025,sample,rd_gdp_ratio,platforms,share,,2.5,1.5,%,=,2031")
+    bad = text.replace(
+        "sample-001,sample_2023_2025,sample,rd_gdp_ratio,rd_investment,share,,2.5,,%,=,2025",
+        "sample-001,sample_2023_2025,sample,rd_gdp_ratio,platforms,share,,2.5,1.5,%,=,2031",
+    )
     path = tmp_path / "targets.csv"
     path.write_text(bad, encoding="utf-8")
     problems = problems_of(path)

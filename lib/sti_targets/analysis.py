@@ -48,6 +48,11 @@ def format_value(row: pd.Series) -> str:
     return f"{COMPARATOR_SIGNS[row['comparator']]}{value} {unit}"
 
 
+def formatted(targets: pd.DataFrame) -> pd.Series:
+    """format_value for every row (an empty frame gives an empty Series of strings)."""
+    return pd.Series([format_value(row) for _, row in targets.iterrows()], index=targets.index, dtype="string")
+
+
 def of_region(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
     return targets[targets["region_id"].astype(str) == region_id]
 
@@ -71,7 +76,7 @@ def target_table(targets: pd.DataFrame, columns_extra: tuple[str, ...] = ()) -> 
             "target_id": targets["target_id"].astype(str),
             "指标 indicator": targets["indicator_name_zh"].astype(str) + " " + targets["indicator_name_en"].astype(str),
             "level": targets["level"].astype(str).map(LEVEL_LABELS).fillna(""),
-            "target 目标": targets.apply(format_value, axis=1),
+            "target 目标": formatted(targets),
             "year 年份": targets["target_year"].astype(int),
             "type 类型": targets["target_type"].astype(str),
             "stretch 力争": targets["is_stretch"].map({True: "力争", False: ""}),
@@ -101,7 +106,7 @@ def platforms_by_kind_and_level(targets: pd.DataFrame, region_id: str) -> pd.Dat
     t = t[t["category"].astype(str) == "platforms"]
     level = t["level"].astype(str).map(LEVEL_LABELS).fillna("tier not stated 未注明")
     kind = t["indicator_name_zh"].astype(str) + " " + t["indicator_name_en"].astype(str)
-    values = t.apply(format_value, axis=1) + " (" + t["target_year"].astype(str) + ", " + t["target_type"].astype(str) + ")"
+    values = formatted(t) + " (" + t["target_year"].astype(str) + ", " + t["target_type"].astype(str) + ")"
     frame = pd.DataFrame({"kind 类型": kind, "level 级别": level, "target": values})
     order = [LEVEL_LABELS[lv] for lv in PLATFORM_LEVELS] + ["tier not stated 未注明"]
     table = frame.groupby(["kind 类型", "level 级别"], observed=True)["target"].agg("; ".join).unstack()
@@ -134,13 +139,10 @@ def required_growth(targets: pd.DataFrame, region_id: str | None = None) -> pd.D
     cagr = (t["value"] / t["baseline_value"]) ** (1 / years) - 1
     points = (t["value"] - t["baseline_value"]) / years
     out = target_table(t)
-    out.insert(3, "baseline 基期", t["baseline_value"].map("{:g}".format).to_numpy() + " (" +
-               t["baseline_year"].astype(int).astype(str).to_numpy() + ")")
-    out["growth/yr 年均增速"] = (cagr * 100).round(1).map("{:+.1f}%".format).to_numpy()
-    out["points/yr (shares)"] = [
-        f"{p:+.2f} pp" if u == "%" else "" for p, u in zip(points.round(2), t["unit"].astype(str))
-    ]
-    out["conflict"] = t["conflict"].astype(object).where(t["conflict"].notna(), "").astype(str).to_numpy()
+    out.insert(3, "baseline 基期", [f"{b:g} ({y})" for b, y in zip(t["baseline_value"], t["baseline_year"])])
+    out["growth/yr 年均增速"] = [f"{c * 100:+.1f}%" for c in cagr]
+    out["points/yr (shares)"] = [f"{p:+.2f} pp" if u == "%" else "" for p, u in zip(points, t["unit"].astype(str))]
+    out["conflict"] = [c if isinstance(c, str) else "" for c in t["conflict"].astype(object)]
     return out
 
 
@@ -197,7 +199,7 @@ def headline_matrix(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd
     conflicting ones are marked ⚠."""
     t = targets[targets["indicator_id"].astype(str).isin(HEADLINE_INDICATORS)].sort_values("target_id")
     cell = (
-        t.apply(format_value, axis=1)
+        formatted(t)
         + " ("
         + t["target_year"].astype(str)
         + " "
@@ -205,7 +207,9 @@ def headline_matrix(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd
         + ")"
         + t["conflict"].notna().map({True: " ⚠", False: ""})
     )
-    long = pd.DataFrame({"region": t["region_id"].astype(str), "indicator": t["indicator_id"].astype(str), "cell": cell})
+    long = pd.DataFrame(
+        {"region": t["region_id"].astype(str), "indicator": t["indicator_id"].astype(str), "cell": cell}
+    )
     matrix = long.groupby(["indicator", "region"])["cell"].agg(" | ".join).unstack().fillna("—")
     matrix = matrix.reindex([i for i in HEADLINE_INDICATORS if i in matrix.index])
     names = indicators.set_index(indicators["indicator_id"].astype(str))
@@ -220,8 +224,10 @@ def headline_matrix(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd
 def alignment(targets: pd.DataFrame, province: str, cities: tuple[str, ...]) -> pd.DataFrame:
     """Indicators that a province and its cities both target, side by side (value, year, type)."""
     t = targets[targets["region_id"].astype(str).isin((province, *cities))].sort_values("target_id")
-    cell = t.apply(format_value, axis=1) + " (" + t["target_year"].astype(str) + " " + t["target_type"].astype(str) + ")"
-    long = pd.DataFrame({"indicator": t["indicator_id"].astype(str), "region": t["region_id"].astype(str), "cell": cell})
+    cell = formatted(t) + " (" + t["target_year"].astype(str) + " " + t["target_type"].astype(str) + ")"
+    long = pd.DataFrame(
+        {"indicator": t["indicator_id"].astype(str), "region": t["region_id"].astype(str), "cell": cell}
+    )
     wide = long.groupby(["indicator", "region"])["cell"].agg(" | ".join).unstack()
     shared = wide[wide[province].notna() & wide.drop(columns=province).notna().any(axis=1)]
     shared = shared.reindex(columns=[province, *[c for c in cities if c in shared.columns]]).fillna("—")

@@ -29,9 +29,7 @@ def run_checks(data_dir: Path | str | None = None) -> list[Problem]:
         problems += check_sources(documents, display_path(data / "documents.csv"), data)
     if regions is None or indicators is None or documents is None:
         return problems
-    targets = attempt(
-        read_targets, data / "targets.csv", regions=regions, indicators=indicators, documents=documents
-    )
+    targets = attempt(read_targets, data / "targets.csv", regions=regions, indicators=indicators, documents=documents)
     if targets is not None:
         problems += check_provenance(targets, documents, display_path(data / "targets.csv"), data)
     return problems

@@ -34,6 +34,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from .render import UnknownRegionError, render_reports, summarize
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        outcomes = render_reports(args.region, args.output, args.jobs, args.timeout, args.force, log=log)
+    except UnknownRegionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(summarize(outcomes))
+    return 0 if all(o.status in ("ok", "kept") for o in outcomes) else 1
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import run_extract
 
@@ -56,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("schema", help="print the declared schema of every table as Markdown")
     p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("render", help="execute the notebooks with papermill and write HTML reports and an index")
+    p.add_argument("--region", action="append", metavar="ID", help="a region to render (repeatable; default: all)")
+    p.add_argument("--output", default=None, help="output folder (default: reports/)")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: number of cores)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds one notebook may run (default: 600)")
+    p.add_argument("--force", action="store_true", help="render even reports that are up to date")
+    p.set_defaults(func=cmd_render)
     p = sub.add_parser("extract", help="find candidate targets in a plan's text; CSV on stdout")
     p.add_argument("file", help="plain-text plan: UTF-8 or GB18030, Simplified or Traditional")
     p.add_argument("--region", default=None, help="region_id to write in the rows")
@@ -74,8 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.describe(), file=sys.stderr)
         print(f"failed: {len(exc.problems)} problem(s) in the input", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # stdout closed early (| head): not an error of the command
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: files written so far are complete; run the command again to finish", file=sys.stderr)
         return 130
 
 

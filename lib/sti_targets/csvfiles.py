@@ -45,7 +45,7 @@ def decode_bytes(data: bytes, name: str) -> str:
             error = gb_error
     line, column = _position(data, error.start)
     message = (
-        f"byte {data[error.start:error.start + 1]!r} cannot be decoded; save the file as UTF-8 "
+        f"byte {data[error.start : error.start + 1]!r} cannot be decoded; save the file as UTF-8 "
         "(with or without BOM) or GB18030/GBK"
     )
     raise DataError([Problem(name, message, line=line, column=f"byte {column}")], offset=error.start)

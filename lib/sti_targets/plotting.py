@@ -80,9 +80,7 @@ def plot_category_mix(mix: pd.DataFrame) -> plt.Figure:
     return _finish(fig)
 
 
-def plot_indicator_by_region(
-    targets: pd.DataFrame, regions: pd.DataFrame, indicator_id: str, title: str
-) -> plt.Figure:
+def plot_indicator_by_region(targets: pd.DataFrame, regions: pd.DataFrame, indicator_id: str, title: str) -> plt.Figure:
     """One indicator across regions: a bar per target, labelled with year and type."""
     use_cjk_font()
     t = targets[targets["indicator_id"].astype(str) == indicator_id].sort_values(["region_id", "target_id"])

@@ -75,9 +75,7 @@ class RegionReport:
     def load(cls, region_id: str) -> RegionReport:
         book = Workbook.load()
         if region_id not in book.region_ids():
-            raise UnknownRegion(
-                f"unknown region_id {region_id!r}; valid ids are: {', '.join(book.region_ids())}"
-            )
+            raise UnknownRegion(f"unknown region_id {region_id!r}; valid ids are: {', '.join(book.region_ids())}")
         return cls(region_id, book)
 
     @property
@@ -103,8 +101,11 @@ class RegionReport:
         return Markdown(
             f"The plan commits to **{len(t)} quantified targets** due in {', '.join(map(str, years))}. "
             f"Most are about {parts}. "
-            + (f"**{conflicts} contradictions** inside the document are recorded below, with both readings."
-               if conflicts else "No contradictions inside the document were found.")
+            + (
+                f"**{conflicts} contradictions** inside the document are recorded below, with both readings."
+                if conflicts
+                else "No contradictions inside the document were found."
+            )
         )
 
     def by_category(self) -> pd.DataFrame:
@@ -119,8 +120,11 @@ class RegionReport:
     def section_note(self, category: str) -> Markdown:
         n = int((self.targets["category"].astype(str) == category).sum())
         label = f"{CATEGORY_ZH[category]} {CATEGORY_EN[category]}"
-        return Markdown(f"{n} target{'s' if n != 1 else ''} on {label.lower()}." if n else
-                        f"The plan sets no quantified target on {label.lower()}.")
+        return Markdown(
+            f"{n} target{'s' if n != 1 else ''} on {label.lower()}."
+            if n
+            else f"The plan sets no quantified target on {label.lower()}."
+        )
 
     def platforms(self) -> pd.DataFrame:
         return analysis.platforms_by_kind_and_level(self.book.targets, self.region_id)

@@ -107,8 +107,13 @@ REGIONS = (
 )
 
 INDICATORS = (
-    Field("indicator_id", "id", "Stable id of the measure; the same measure in two plans has one id",
-          unique=True, pattern=ID_PATTERN),
+    Field(
+        "indicator_id",
+        "id",
+        "Stable id of the measure; the same measure in two plans has one id",
+        unique=True,
+        pattern=ID_PATTERN,
+    ),
     Field("name_zh", "text", "Chinese name (Simplified)"),
     Field("name_en", "text", "English name"),
     Field("category", "category", "Policy lever the measure belongs to", allowed=CATEGORIES),
@@ -122,8 +127,12 @@ DOCUMENTS = (
     Field("title_zh", "text", "Title as published"),
     Field("title_en", "text", "English title"),
     Field("issuer", "text", "Issuing body"),
-    Field("issued", "date", "Issue date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD",
-          pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    Field(
+        "issued",
+        "date",
+        "Issue date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD",
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    ),
     Field("period_start", "year", "First year the plan covers"),
     Field("period_end", "year", "Last year the plan covers"),
     Field("kind", "category", "Kind of plan", allowed=DOCUMENT_KINDS),
@@ -140,8 +149,13 @@ TARGETS = (
     Field("indicator_id", "id", "Measure (indicators.csv)"),
     Field("category", "category", "Policy lever; equals the indicator's category", allowed=CATEGORIES),
     Field("target_type", "category", "What kind of commitment the number is", allowed=TARGET_TYPES),
-    Field("level", "category", "Tier of a platform, programme or award, where stated",
-          required=False, allowed=PLATFORM_LEVELS),
+    Field(
+        "level",
+        "category",
+        "Tier of a platform, programme or award, where stated",
+        required=False,
+        allowed=PLATFORM_LEVELS,
+    ),
     Field("value", "number", "The number as the document writes it (low end of a range)"),
     Field("value_high", "number", "High end of a range (4-6 -> 6)", required=False),
     Field("unit", "text", "Unit as written: %, 家, 人, 亿元, 万元 ..."),
@@ -150,8 +164,13 @@ TARGETS = (
     Field("baseline_value", "number", "Past value of the same measure given by the document", required=False),
     Field("baseline_year", "year", "Year of baseline_value", required=False),
     Field("is_stretch", "bool", "True where 力争/争取 (strive to) governs the target"),
-    Field("conflict", "id", "Shared id of rows that disagree with each other in the document",
-          required=False, pattern=ID_PATTERN),
+    Field(
+        "conflict",
+        "id",
+        "Shared id of rows that disagree with each other in the document",
+        required=False,
+        pattern=ID_PATTERN,
+    ),
     Field("quote", "text", "Shortest verbatim clause of the source holding the number"),
     Field("quote_start", "int", "Character offset of the quote in the source file", unit="characters"),
     Field("note", "text", "Duplicates, conflicts, ambiguity, readings", required=False),
@@ -177,8 +196,6 @@ def describe_markdown() -> str:
         out.append("|---|---|---|---|---|")
         for f in fields:
             allowed = ", ".join(f.allowed) if f.allowed else (f"`{f.pattern}`" if f.pattern else "")
-            out.append(
-                f"| {f.name} | {f.kind} | {'yes' if f.required else 'no'} | {allowed} | {f.description} |"
-            )
+            out.append(f"| {f.name} | {f.kind} | {'yes' if f.required else 'no'} | {allowed} | {f.description} |")
         out.append("")
     return "\n".join(out)

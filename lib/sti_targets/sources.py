@@ -88,8 +88,9 @@ def value_in_quote(value: float, unit: str, target_type: str, quote: str) -> boo
     return any(form in quote for form in number_forms(value))
 
 
-def check_provenance(targets: pd.DataFrame, documents: pd.DataFrame, targets_file: str,
-                     data_dir: Path | None = None) -> list[Problem]:
+def check_provenance(
+    targets: pd.DataFrame, documents: pd.DataFrame, targets_file: str, data_dir: Path | None = None
+) -> list[Problem]:
     """Each quote stands verbatim at quote_start in its source, and holds its value(s).
 
     ``targets`` is indexed by CSV line (tables.read_targets).
@@ -106,14 +107,20 @@ def check_provenance(targets: pd.DataFrame, documents: pd.DataFrame, targets_fil
             found = text.find(quote)
             hint = f"; the quote is at offset {found}" if found >= 0 else "; the quote is nowhere in the source"
             problems.append(
-                Problem(targets_file, f"quote is not at this offset of {files[str(t.doc_id)]}{hint}", line,
-                        "quote_start", start)
+                Problem(
+                    targets_file,
+                    f"quote is not at this offset of {files[str(t.doc_id)]}{hint}",
+                    line,
+                    "quote_start",
+                    start,
+                )
             )
         for column in ("value", "value_high"):
             value = t[column]
             if pd.notna(value) and not value_in_quote(float(value), str(t.unit), str(t.target_type), quote):
                 problems.append(
-                    Problem(targets_file, f"{column} does not appear in the quote {quote!r}", line, column,
-                            float(value))
+                    Problem(
+                        targets_file, f"{column} does not appear in the quote {quote!r}", line, column, float(value)
+                    )
                 )
     return problems

@@ -17,7 +17,7 @@ from .chinese import to_simplified
 from .csvfiles import read_table
 from .errors import display_path
 from .schema import DOCUMENTS, INDICATORS, MONEY_UNITS_TO_100M, REGIONS, TARGETS, Field
-from .validation import RowCheck, validate_rows, validate_text, to_typed
+from .validation import RowCheck, to_typed, validate_rows, validate_text
 
 
 def _path(path: Path | str | None, name: str) -> Path:
@@ -127,8 +127,10 @@ def read_targets(
         RowCheck(
             "target_year",
             "must lie within the document's period (period_start..period_end)",
-            lambda d: (d["target_year"] >= of_doc(d, "period_start").astype("Int64"))
-            & (d["target_year"] <= of_doc(d, "period_end").astype("Int64")),
+            lambda d: (
+                (d["target_year"] >= of_doc(d, "period_start").astype("Int64"))
+                & (d["target_year"] <= of_doc(d, "period_end").astype("Int64"))
+            ),
         ),
         RowCheck(
             "baseline_year",

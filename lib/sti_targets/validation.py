@@ -87,9 +87,7 @@ def validate_text(
     """Check the cells of a string frame (index = line numbers) against the declared fields."""
     schema = pa.DataFrameSchema(
         {
-            f.name: pa.Column(
-                pd.StringDtype(), checks=_text_checks(f, references), nullable=not f.required
-            )
+            f.name: pa.Column(pd.StringDtype(), checks=_text_checks(f, references), nullable=not f.required)
             for f in fields
         },
         strict=True,

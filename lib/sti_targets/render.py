@@ -1,0 +1,370 @@
+"""Rendering the reports: papermill runs of the notebooks, exported to HTML, with an index.
+
+Guarantees: the data checks run first and nothing is rendered from bad data; an
+unknown region writes nothing; every file is written to a temporary name in the
+output folder and renamed into place, so a failed or interrupted run never leaves
+a half-written file and never destroys the previous report; a region that fails
+does not stop the others, and the index marks it. Reports whose inputs (data,
+notebook, library, parameters) are unchanged since their last successful render
+are kept as they are unless ``force`` is given, so running again renders what is
+missing, failed or out of date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from . import paths
+from .errors import DataError, Problem, display_path
+
+MANIFEST = "manifest.json"
+KERNEL_START_ATTEMPTS = 3
+
+
+class UnknownRegionError(ValueError):
+    """--region names a region that has no document."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to render into one HTML file."""
+
+    name: str
+    notebook: str
+    parameters: dict
+    html: str
+    label: str
+    document: str
+
+
+@dataclass
+class Outcome:
+    """What became of one job."""
+
+    name: str
+    status: str  # ok | failed | kept | interrupted
+    seconds: float = 0.0
+    error: str = ""
+    fingerprint: str = ""
+    timings: dict = field(default_factory=dict)
+
+
+def fingerprint(job: Job) -> str:
+    """Hash of everything a report depends on: data, sources, notebook, library code, parameters."""
+    h = hashlib.sha256(json.dumps([job.notebook, job.parameters], sort_keys=True).encode())
+    inputs = sorted(paths.DATA.rglob("*.csv")) + sorted(paths.SOURCES.glob("*"))
+    inputs += [paths.NOTEBOOKS / job.notebook] + sorted(Path(__file__).parent.glob("*.py"))
+    for p in inputs:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def plan_jobs(region_ids: list[str] | None = None) -> list[Job]:
+    """The region reports asked for (all regions with a document by default) and the comparison."""
+    from .tables import load_documents, load_regions
+
+    regions = load_regions()
+    documents = load_documents(regions=regions)
+    valid = sorted(set(documents["region_id"].astype(str)))
+    unknown = [r for r in (region_ids or []) if r not in valid]
+    if unknown:
+        raise UnknownRegionError(f"unknown region {', '.join(map(repr, unknown))}; valid ids are: {', '.join(valid)}")
+    names = dict(zip(regions["region_id"].astype(str), (regions["name_zh"] + " " + regions["name_en"]).astype(str)))
+    titles = documents.groupby(documents["region_id"].astype(str))["title_zh"].agg(" / ".join)
+    jobs = [
+        Job(r, "region_report.ipynb", {"region_id": r}, f"{r}.html", names[r], titles[r])
+        for r in (sorted(set(region_ids)) if region_ids else valid)
+    ]
+    jobs.append(
+        Job(
+            "compare",
+            "compare_regions.ipynb",
+            {},
+            "compare.html",
+            "地区比较 Comparison of regions",
+            f"{len(valid)} documents",
+        )
+    )
+    return jobs
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _timeout(signum, frame):
+    raise TimeoutError("the notebook ran past its time limit")
+
+
+def _kernel_manager_class(work: Path):
+    """Kernels on IPC sockets in the job's own folder: no TCP port for parallel starts to race
+    for, and the kernel's log goes to work/kernel.log instead of the terminal."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class WorkFolderKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self):
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self):
+            return str(work / "kernel")
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["stdout"] = kw["stderr"] = open(work / "kernel.log", "ab")  # noqa: SIM115 (the kernel owns it)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return WorkFolderKernelManager
+
+
+def _execute(job: Job, executed: Path, timeout: int) -> None:
+    """papermill run, retrying a kernel that fails to start."""
+    import papermill
+
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(
+                str(paths.NOTEBOOKS / job.notebook),
+                str(executed),
+                parameters=job.parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                cwd=str(paths.PROJECT_ROOT),
+                start_timeout=60,
+                execution_timeout=timeout,
+                kernel_manager_class=_kernel_manager_class(executed.parent),
+            )
+            return
+        except RuntimeError as exc:  # nbclient: "Kernel died before replying to kernel_info" and the like
+            if "kernel" not in str(exc).lower() or attempt == KERNEL_START_ATTEMPTS:
+                raise
+            time.sleep(0.5 * attempt)
+
+
+@lru_cache(maxsize=1)
+def _html_exporter():
+    """One exporter per worker process: its templates are loaded once, not once per report."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True), enabled=True
+    )
+    return exporter
+
+
+def export_html(executed: Path) -> str:
+    """The executed notebook as HTML without code cells or the parameters cells."""
+    import nbformat
+
+    body, _ = _html_exporter().from_notebook_node(nbformat.read(executed, as_version=4))
+    return body
+
+
+def render_one(job: Job, output: Path, timeout: int) -> Outcome:
+    """Execute one notebook and write its HTML atomically (runs in a worker process)."""
+    started = time.perf_counter()
+    signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(timeout)
+    timings = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="sti-render-") as work:
+            executed = Path(work) / f"{job.name}.ipynb"
+            t0 = time.perf_counter()
+            _execute(job, executed, timeout)
+            t1 = time.perf_counter()
+            html = export_html(executed)
+            t2 = time.perf_counter()
+            atomic_write(output / job.html, html)
+            timings = {"execute": t1 - t0, "export": t2 - t1, "write": time.perf_counter() - t2}
+        return Outcome(job.name, "ok", time.perf_counter() - started, timings=timings)
+    except Exception as exc:  # a failed region is reported, not raised: the others go on
+        return Outcome(job.name, "failed", time.perf_counter() - started, error=_summary(exc))
+    finally:
+        signal.alarm(0)
+
+
+def _summary(exc: BaseException) -> str:
+    """One readable line for a failure (the notebook's own exception, where papermill has one)."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    text = f"{ename}: {evalue}" if ename else f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())[:500]
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def check_writable(output: Path) -> None:
+    """Create the output folder if needed and prove a file can be written in it."""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=output, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise DataError(
+            [Problem(display_path(output), f"cannot be written: {exc.strerror or exc}; choose another --output")]
+        ) from None
+
+
+def read_manifest(output: Path) -> dict:
+    try:
+        return json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def render_reports(
+    region_ids: list[str] | None = None,
+    output: Path | str | None = None,
+    jobs: int | None = None,
+    timeout: int = 600,
+    force: bool = False,
+    log=print,
+) -> list[Outcome]:
+    """Render the reports; returns one Outcome per report (see the module docstring)."""
+    from .checks import run_checks
+
+    output = Path(output) if output is not None else paths.REPORTS
+    planned = plan_jobs(region_ids)
+    problems = run_checks()
+    if problems:
+        raise DataError(problems)
+    check_writable(output)
+    manifest = read_manifest(output)
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for job in planned:
+        fp = fingerprint(job)
+        previous = manifest.get(job.name, {})
+        if (
+            not force
+            and previous.get("status") in ("ok", "kept")
+            and previous.get("fingerprint") == fp
+            and (output / job.html).is_file()
+        ):
+            outcomes[job.name] = Outcome(job.name, "kept", fingerprint=fp)
+        else:
+            todo.append((job, fp))
+    log(
+        f"rendering {len(todo)} of {len(planned)} reports into {display_path(output)} "
+        f"with {jobs or os.cpu_count()} jobs ({len(planned) - len(todo)} up to date)"
+    )
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), initializer=_ignore_sigint) as pool:
+            futures = {pool.submit(render_one, job, output, timeout): (job, fp) for job, fp in todo}
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job, fp = futures[future]
+                    outcome = future.result()
+                    outcome.fingerprint = fp
+                    outcomes[job.name] = outcome
+                    done += 1
+                    detail = f"  {outcome.error}" if outcome.error else ""
+                    log(f"[{done}/{len(todo)}] {job.name:<12} {outcome.status:<6} {outcome.seconds:6.1f} s{detail}")
+    except KeyboardInterrupt:
+        for job, _ in todo:
+            outcomes.setdefault(job.name, Outcome(job.name, "interrupted", error="render interrupted"))
+        raise
+    finally:
+        write_index(planned, outcomes, output, manifest)
+    return [outcomes[j.name] for j in planned]
+
+
+def write_index(planned: list[Job], outcomes: dict[str, Outcome], output: Path, manifest: dict) -> None:
+    """index.html and manifest.json, both atomically; a report not rendered keeps its last state."""
+    for job in planned:
+        o = outcomes.get(job.name)
+        if o is None:
+            continue
+        entry = {"status": o.status, "html": job.html, "label": job.label, "document": job.document, "error": o.error}
+        if o.status in ("ok", "kept"):
+            entry["fingerprint"] = o.fingerprint
+        elif job.name in manifest and manifest[job.name].get("fingerprint"):
+            entry["fingerprint"] = ""  # force a render next time
+        manifest[job.name] = entry
+    try:
+        atomic_write(output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+        atomic_write(output / "index.html", index_html(manifest, output))
+    except OSError as exc:
+        print(f"could not write the index in {display_path(output)}: {exc}", file=sys.stderr)
+
+
+STATUS_TEXT = {
+    "ok": "rendered",
+    "kept": "up to date",
+    "failed": "FAILED",
+    "interrupted": "INTERRUPTED",
+}
+
+
+def index_html(manifest: dict, output: Path) -> str:
+    """The index page: one row per report with region, document and status, linking each report."""
+    rows = []
+    order = sorted(manifest, key=lambda n: (n == "compare", n))
+    for name in order:
+        e = manifest[name]
+        exists = (output / e["html"]).is_file()
+        link = f'<a href="{escape(e["html"])}">{escape(e["label"])}</a>' if exists else escape(e["label"])
+        status = STATUS_TEXT.get(e["status"], e["status"])
+        if e["status"] in ("failed", "interrupted"):
+            status += " — previous report kept" if exists else " — no report"
+        cls = "bad" if e["status"] in ("failed", "interrupted") else "good"
+        rows.append(
+            f"<tr><td>{link}</td><td>{escape(e['document'])}</td>"
+            f'<td class="{cls}">{escape(status)}</td><td>{escape(e.get("error", ""))}</td></tr>'
+        )
+    return f"""<!DOCTYPE html>
+<html lang="zh-Hans"><head><meta charset="utf-8">
+<title>科技创新目标 STI Targets Workbook — reports</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .4em .8em; text-align: left; }}
+.good {{ color: #176b1d; }} .bad {{ color: #b00020; font-weight: bold; }}
+</style></head><body>
+<h1>科技创新目标 STI Targets Workbook</h1>
+<p>Quantified targets of Chinese science-and-technology plans, each quoted from its source document.
+One report per region, and a comparison across regions.</p>
+<table><thead><tr><th>report 报告</th><th>document 文件</th><th>status 状态</th><th>error</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</body></html>
+"""
+
+
+def summarize(outcomes: list[Outcome]) -> str:
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("ok", "kept", "failed", "interrupted")}
+    text = ", ".join(f"{n} {STATUS_TEXT[s]}" for s, n in counts.items() if n)
+    failed = [o for o in outcomes if o.status in ("failed", "interrupted")]
+    lines = [f"summary: {text}"] + [f"  {o.name}: {o.error}" for o in failed]
+    return "\n".join(lines)

@@ -1,0 +1,123 @@
+"""sti-targets render, for real: papermill kernels, HTML export, index, and refusals."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BAD
+from sti_targets.paths import PROJECT_ROOT
+from sti_targets.render import index_html
+
+
+def sti(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sti_targets.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("reports")
+    return out, sti("render", "--region", "jiangxi", "--output", str(out), "--jobs", "2")
+
+
+def test_render_writes_report_comparison_and_index(rendered):
+    out, result = rendered
+    assert result.returncode == 0, result.stderr
+    assert {"jiangxi.html", "compare.html", "index.html", "manifest.json"} <= {p.name for p in out.iterdir()}
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left behind"
+    assert "summary: 2 rendered" in result.stdout
+
+
+def test_report_html_has_no_code_no_parameters_no_errors(rendered):
+    out, _ = rendered
+    html = (out / "jiangxi.html").read_text(encoding="utf-8")
+    assert "江西省 Jiangxi Province" in html
+    assert "RegionReport.load" not in html  # code cells are not exported
+    assert 'region_id = "jiangxi"' not in html  # nor the injected parameters
+    assert "Traceback" not in html
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html  # no cell printed a warning
+    assert html.count("data:image/png;base64") >= 1
+    assert "高新技术企业1500家" in html  # a quote, verbatim
+
+
+def test_index_links_every_report_with_its_status(rendered):
+    out, _ = rendered
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="jiangxi.html"' in index and 'href="compare.html"' in index
+    assert "2021年全省科学技术工作要点" in index
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["jiangxi"]["status"] == "ok"
+
+
+def test_second_run_keeps_up_to_date_reports(rendered):
+    out, _ = rendered
+    before = (out / "jiangxi.html").stat().st_mtime_ns
+    result = sti("render", "--region", "jiangxi", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "summary: 2 up to date" in result.stdout
+    assert (out / "jiangxi.html").stat().st_mtime_ns == before
+
+
+def test_unknown_region_lists_valid_ids_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    result = sti("render", "--region", "atlantis", "--output", str(out))
+    assert result.returncode != 0
+    assert "atlantis" in result.stderr
+    assert "changde, jiangxi, jingdezhen, ruijin, yancheng" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of the project's data and notebooks, used through STI_TARGETS_ROOT."""
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "data", root / "data")
+    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
+    shutil.copy(PROJECT_ROOT / "pyproject.toml", root)
+    return root
+
+
+def test_bad_data_renders_nothing(project_copy, tmp_path):
+    targets = project_copy / "data" / "targets.csv"
+    lines = targets.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[5] = lines[5].replace(",2025,", ",20x5,", 1)
+    targets.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    result = sti("render", "--output", str(out), env={"STI_TARGETS_ROOT": str(project_copy)})
+    assert result.returncode == 1
+    assert "line 6, column target_year: '20x5'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_index_escapes_text_from_the_data(tmp_path):
+    manifest = {
+        "x": {
+            "status": "failed",
+            "html": "x.html",
+            "label": "<script>alert(1)</script>",
+            "document": "A & B",
+            "error": "ValueError: <b>",
+        }
+    }
+    page = index_html(manifest, tmp_path)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "A &amp; B" in page
+
+
+def test_bad_fixture_is_refused_by_render_too(project_copy, tmp_path):
+    shutil.copy(BAD / "targets_duplicate_id.csv", project_copy / "data" / "targets.csv")
+    result = sti("render", "--output", str(tmp_path / "o"), env={"STI_TARGETS_ROOT": str(project_copy)})
+    assert result.returncode == 1 and "must be unique" in result.stderr
