@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sti_targets.paths import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"
@@ -23,3 +24,13 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(GOOD, target)
     return target
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project's data and notebooks, to be used through STI_TARGETS_ROOT."""
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "data", root / "data")
+    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
+    shutil.copy(PROJECT_ROOT / "pyproject.toml", root)
+    return root

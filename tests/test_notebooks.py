@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-
-from sti_targets.paths import PROJECT_ROOT
 
 
 def nbval(root, notebook: str) -> subprocess.CompletedProcess:
@@ -21,11 +18,8 @@ def nbval(root, notebook: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_changing_a_curated_number_fails_nbval_and_restoring_passes(tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "data", root / "data")
-    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
-    shutil.copy(PROJECT_ROOT / "pyproject.toml", root)
+def test_changing_a_curated_number_fails_nbval_and_restoring_passes(project_copy):
+    root = project_copy
     targets = root / "data" / "targets.csv"
     original = targets.read_text(encoding="utf-8")
     # Jiangxi's 1,500 new high-tech enterprises becomes 1,400.

@@ -79,16 +79,6 @@ def test_unknown_region_lists_valid_ids_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
-@pytest.fixture
-def project_copy(tmp_path) -> Path:
-    """A copy of the project's data and notebooks, used through STI_TARGETS_ROOT."""
-    root = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "data", root / "data")
-    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
-    shutil.copy(PROJECT_ROOT / "pyproject.toml", root)
-    return root
-
-
 def test_bad_data_renders_nothing(project_copy, tmp_path):
     targets = project_copy / "data" / "targets.csv"
     lines = targets.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -121,3 +111,21 @@ def test_bad_fixture_is_refused_by_render_too(project_copy, tmp_path):
     shutil.copy(BAD / "targets_duplicate_id.csv", project_copy / "data" / "targets.csv")
     result = sti("render", "--output", str(tmp_path / "o"), env={"STI_TARGETS_ROOT": str(project_copy)})
     assert result.returncode == 1 and "must be unique" in result.stderr
+
+
+def test_region_notebook_stops_in_its_first_cell_for_an_unknown_region(tmp_path):
+    import papermill
+
+    with pytest.raises(papermill.PapermillExecutionError) as info:
+        papermill.execute_notebook(
+            str(PROJECT_ROOT / "notebooks" / "region_report.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            parameters={"region_id": "atlantis"},
+            progress_bar=False,
+            cwd=str(PROJECT_ROOT),
+        )
+    error = info.value
+    assert error.ename == "UnknownRegion"
+    assert "valid ids are: changde, jiangxi, jingdezhen, ruijin, yancheng" in error.evalue
+    # cells: 0 parameters, 1 injected parameters, 2 the first cell of the report
+    assert error.cell_index == 2

@@ -45,6 +45,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     except UnknownRegionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            "interrupted: no report was half-written; earlier reports are intact and the index marks "
+            "what was not rendered. Run the command again to render what is missing.",
+            file=sys.stderr,
+        )
+        return 130
     print(summarize(outcomes))
     return 0 if all(o.status in ("ok", "kept") for o in outcomes) else 1
 

@@ -19,7 +19,7 @@ import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import DataError, Problem, display_path
+from .webfont import cjk_chars, embed, font_face_css
 
 MANIFEST = "manifest.json"
 KERNEL_START_ATTEMPTS = 3
@@ -187,12 +188,11 @@ def export_html(executed: Path) -> str:
     return body
 
 
-def render_one(job: Job, output: Path, timeout: int) -> Outcome:
-    """Execute one notebook and write its HTML atomically (runs in a worker process)."""
+def render_one(job: Job, timeout: int) -> tuple[Outcome, str | None]:
+    """Execute one notebook and export it (runs in a worker process); the parent writes the HTML."""
     started = time.perf_counter()
     signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(timeout)
-    timings = {}
     try:
         with tempfile.TemporaryDirectory(prefix="sti-render-") as work:
             executed = Path(work) / f"{job.name}.ipynb"
@@ -200,14 +200,36 @@ def render_one(job: Job, output: Path, timeout: int) -> Outcome:
             _execute(job, executed, timeout)
             t1 = time.perf_counter()
             html = export_html(executed)
-            t2 = time.perf_counter()
-            atomic_write(output / job.html, html)
-            timings = {"execute": t1 - t0, "export": t2 - t1, "write": time.perf_counter() - t2}
-        return Outcome(job.name, "ok", time.perf_counter() - started, timings=timings)
+            timings = {"execute": t1 - t0, "export": time.perf_counter() - t1}
+        return Outcome(job.name, "ok", time.perf_counter() - started, timings=timings), html
     except Exception as exc:  # a failed region is reported, not raised: the others go on
-        return Outcome(job.name, "failed", time.perf_counter() - started, error=_summary(exc))
+        return Outcome(job.name, "failed", time.perf_counter() - started, error=_summary(exc)), None
     finally:
         signal.alarm(0)
+
+
+class PageFont:
+    """The CJK web font for the pages of one run, subset in a background thread from the text
+    the pages can show; a page with a character outside it gets its own subset."""
+
+    def __init__(self, pool: ThreadPoolExecutor):
+        self.chars = cjk_chars(_page_text())
+        self._css = pool.submit(font_face_css, self.chars)
+
+    def apply(self, html: str) -> str:
+        extra = cjk_chars(html) - self.chars
+        return embed(html, font_face_css(self.chars | extra) if extra else self._css.result())
+
+
+def _page_text() -> str:
+    """Every text a page can show: the tables, the notebooks, the library's labels, and the
+    Simplified form of the quotes."""
+    from .tables import load_targets
+
+    files = sorted(paths.DATA.glob("*.csv")) + sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+    files += sorted(Path(__file__).parent.glob("*.py"))
+    text = "".join(p.read_text(encoding="utf-8") for p in files)
+    return text + "".join(load_targets()["quote_zh_hans"].astype(str))
 
 
 def _summary(exc: BaseException) -> str:
@@ -217,8 +239,22 @@ def _summary(exc: BaseException) -> str:
     return " ".join(text.split())[:500]
 
 
-def _ignore_sigint() -> None:
+def _init_worker() -> None:
+    """Workers leave Ctrl-C to the parent, and on the parent's SIGTERM unwind (removing their
+    temporary folders and shutting down their kernels) instead of dying on the spot."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
+
+
+def _exit_worker(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop running workers now (Ctrl-C): cancel what has not started, terminate what has."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def check_writable(output: Path) -> None:
@@ -277,30 +313,48 @@ def render_reports(
         f"with {jobs or os.cpu_count()} jobs ({len(planned) - len(todo)} up to date)"
     )
     done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), initializer=_ignore_sigint) as pool:
-            futures = {pool.submit(render_one, job, output, timeout): (job, fp) for job, fp in todo}
+    with ThreadPoolExecutor(max_workers=1) as font_pool:
+        font = PageFont(font_pool)
+        pool = ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), initializer=_init_worker)
+        try:
+            futures = {pool.submit(render_one, job, timeout): (job, fp) for job, fp in todo}
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     job, fp = futures[future]
-                    outcome = future.result()
-                    outcome.fingerprint = fp
+                    outcome = _save(future, job, fp, output, font)
                     outcomes[job.name] = outcome
                     done += 1
                     detail = f"  {outcome.error}" if outcome.error else ""
                     log(f"[{done}/{len(todo)}] {job.name:<12} {outcome.status:<6} {outcome.seconds:6.1f} s{detail}")
-    except KeyboardInterrupt:
-        for job, _ in todo:
-            outcomes.setdefault(job.name, Outcome(job.name, "interrupted", error="render interrupted"))
-        raise
-    finally:
-        write_index(planned, outcomes, output, manifest)
+            pool.shutdown()
+        except KeyboardInterrupt:
+            _stop(pool)
+            for job, _ in todo:
+                outcomes.setdefault(job.name, Outcome(job.name, "interrupted", error="render interrupted"))
+            raise
+        finally:
+            write_index(planned, outcomes, output, manifest, font)
     return [outcomes[j.name] for j in planned]
 
 
-def write_index(planned: list[Job], outcomes: dict[str, Outcome], output: Path, manifest: dict) -> None:
+def _save(future, job: Job, fp: str, output: Path, font: PageFont) -> Outcome:
+    """Write a finished job's page (with its font) into place; a worker that died is a failure."""
+    try:
+        outcome, html = future.result()
+    except Exception as exc:  # the worker process itself died (killed, out of memory)
+        return Outcome(job.name, "failed", error=_summary(exc), fingerprint=fp)
+    outcome.fingerprint = fp
+    if html is not None:
+        try:
+            atomic_write(output / job.html, font.apply(html))
+        except OSError as exc:
+            outcome.status, outcome.error = "failed", f"could not write {job.html}: {exc.strerror or exc}"
+    return outcome
+
+
+def write_index(planned: list[Job], outcomes: dict[str, Outcome], output: Path, manifest: dict, font: PageFont) -> None:
     """index.html and manifest.json, both atomically; a report not rendered keeps its last state."""
     for job in planned:
         o = outcomes.get(job.name)
@@ -314,7 +368,7 @@ def write_index(planned: list[Job], outcomes: dict[str, Outcome], output: Path, 
         manifest[job.name] = entry
     try:
         atomic_write(output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
-        atomic_write(output / "index.html", index_html(manifest, output))
+        atomic_write(output / "index.html", font.apply(index_html(manifest, output)))
     except OSError as exc:
         print(f"could not write the index in {display_path(output)}: {exc}", file=sys.stderr)
 

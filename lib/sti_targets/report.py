@@ -7,6 +7,7 @@ each returning a table, a figure or a short Markdown paragraph.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 
 import pandas as pd
 from IPython.display import Markdown
@@ -87,7 +88,7 @@ class RegionReport:
         return self.book.region_name(self.region_id)
 
     def title(self) -> Markdown:
-        return Markdown(f"# {self.name}:科技创新目标 Science and technology targets")
+        return Markdown(f"# {escape(self.name)}:科技创新目标 Science and technology targets")
 
     def document(self) -> pd.DataFrame:
         return analysis.document_card(self.book.documents, self.book.regions, self.region_id)
