@@ -70,8 +70,9 @@ def test_known_ruijin_contradictions_are_all_recorded(book):
 
 
 def test_alignment_compares_cities_with_their_province(book):
-    targets, _, _ = book
-    table = analysis.alignment(targets, "jiangxi", ("jingdezhen", "ruijin"))
+    targets, regions, _ = book
+    table = analysis.alignment(targets, regions, "jiangxi", ("jingdezhen", "ruijin"))
+    assert list(table.columns) == ["江西省 Jiangxi Province", "景德镇市 Jingdezhen", "瑞金市 Ruijin"]
     row = table.loc[[i for i in table.index if i.startswith("全社会研发经费投入强度")][0]]
     assert list(row) == ["2 % (2021 share)", "2.6 % (2025 share)", "2.6 % (2025 share)"]
 

@@ -221,7 +221,9 @@ def headline_matrix(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd
     return matrix
 
 
-def alignment(targets: pd.DataFrame, province: str, cities: tuple[str, ...]) -> pd.DataFrame:
+def alignment(
+    targets: pd.DataFrame, regions: pd.DataFrame, province: str, cities: tuple[str, ...]
+) -> pd.DataFrame:
     """Indicators that a province and its cities both target, side by side (value, year, type)."""
     t = targets[targets["region_id"].astype(str).isin((province, *cities))].sort_values("target_id")
     cell = formatted(t) + " (" + t["target_year"].astype(str) + " " + t["target_type"].astype(str) + ")"
@@ -234,6 +236,7 @@ def alignment(targets: pd.DataFrame, province: str, cities: tuple[str, ...]) -> 
     names = t.drop_duplicates("indicator_id").set_index(t.drop_duplicates("indicator_id")["indicator_id"].astype(str))
     shared.index = [f"{names.at[i, 'indicator_name_zh']} {names.at[i, 'indicator_name_en']}" for i in shared.index]
     shared.index.name = "indicator 指标"
+    shared.columns = region_labels(regions).reindex(shared.columns).to_list()
     return shared.sort_index()
 
 

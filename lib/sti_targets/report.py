@@ -193,7 +193,7 @@ class Comparison:
         return plot_indicator_by_region(self.book.targets, self.book.regions, indicator_id, title)
 
     def alignment(self, province: str, cities: tuple[str, ...]) -> pd.DataFrame:
-        return analysis.alignment(self.book.targets, province, cities)
+        return analysis.alignment(self.book.targets, self.book.regions, province, cities)
 
     def conflicts(self) -> pd.DataFrame:
         return analysis.conflicts(self.book.targets)
