@@ -29,6 +29,12 @@ reports: setup ## check the data and render every report into reports/ (HTML + i
 test: setup ## run every test: unit tests and nbval on the committed notebooks
 	$(BIN)/python -m pytest --nbval tests notebooks
 
+test-browser: setup ## browser tests only (Playwright driving Debian's chromium)
+	$(BIN)/python -m pytest tests/browser
+
+explore: setup ## serve the explorer as a dashboard on 127.0.0.1 (PORT=8866)
+	$(BIN)/sti-targets explore $(if $(PORT),--port $(PORT))
+
 notebooks: setup ## re-execute the notebooks in place (after a deliberate change of data or analysis)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
 
@@ -43,4 +49,4 @@ bench: setup ## run the benchmarks and print their figures
 clean: ## remove generated reports (keeps .venv)
 	find reports -mindepth 1 ! -name README.md -delete
 
-.PHONY: help setup check reports test notebooks lint bench clean
+.PHONY: help setup check reports test test-browser explore notebooks lint bench clean

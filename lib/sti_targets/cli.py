@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=600, help="seconds one notebook may run (default: 600)")
     p.add_argument("--force", action="store_true", help="render even reports that are up to date")
     p.set_defaults(func=cmd_render)
+    p = sub.add_parser("explore", help="serve notebooks/explore.ipynb as a dashboard (Voilà) on 127.0.0.1")
+    from .dashboard import add_arguments, run_explore
+
+    add_arguments(p)
+    p.set_defaults(func=run_explore)
     p = sub.add_parser("extract", help="find candidate targets in a plan's text; CSV on stdout")
     p.add_argument("file", help="plain-text plan: UTF-8 or GB18030, Simplified or Traditional")
     p.add_argument("--region", default=None, help="region_id to write in the rows")

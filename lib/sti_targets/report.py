@@ -19,6 +19,11 @@ from .sources import check_provenance
 from .tables import load_documents, load_indicators, load_regions, load_targets
 
 
+def table_or_note(table: pd.DataFrame, note: str) -> pd.DataFrame | Markdown:
+    """The table, or a sentence saying why there is none (an empty table reads as a bug)."""
+    return Markdown(note) if table.empty else table
+
+
 class UnknownRegion(ValueError):
     """A region_id that is not in data/regions.csv with a document."""
 
@@ -115,8 +120,9 @@ class RegionReport:
     def category_figure(self):
         return plot_categories(self.book.targets, self.region_id, self.name)
 
-    def section(self, category: str) -> pd.DataFrame:
-        return analysis.category_targets(self.book.targets, self.region_id, category)
+    def section(self, category: str) -> pd.DataFrame | Markdown:
+        table = analysis.category_targets(self.book.targets, self.region_id, category)
+        return table_or_note(table, f"No quantified target on {CATEGORY_EN[category].lower()}.")
 
     def section_note(self, category: str) -> Markdown:
         n = int((self.targets["category"].astype(str) == category).sum())
@@ -127,14 +133,18 @@ class RegionReport:
             else f"The plan sets no quantified target on {label.lower()}."
         )
 
-    def platforms(self) -> pd.DataFrame:
-        return analysis.platforms_by_kind_and_level(self.book.targets, self.region_id)
+    def platforms(self) -> pd.DataFrame | Markdown:
+        table = analysis.platforms_by_kind_and_level(self.book.targets, self.region_id)
+        return table_or_note(table, "No quantified target on innovation platforms.")
 
-    def financing(self) -> pd.DataFrame:
-        return analysis.financing(self.book.targets, self.region_id)
+    def financing(self) -> pd.DataFrame | Markdown:
+        return table_or_note(analysis.financing(self.book.targets, self.region_id), "No quantified financing target.")
 
     def growth(self) -> pd.DataFrame:
         return analysis.required_growth(self.book.targets, self.region_id)
+
+    def growth_table(self) -> pd.DataFrame | Markdown:
+        return table_or_note(self.growth(), "—")
 
     def growth_note(self) -> Markdown:
         g = self.growth()
@@ -155,11 +165,12 @@ class RegionReport:
     def verify_quotes(self) -> str:
         return self.book.verify_quotes(self.targets)
 
-    def conflicts(self) -> pd.DataFrame:
-        return analysis.conflicts(self.book.targets, self.region_id)
+    def conflicts(self) -> pd.DataFrame | Markdown:
+        table = analysis.conflicts(self.book.targets, self.region_id)
+        return table_or_note(table, "No statements of this document contradict each other.")
 
-    def caveats(self) -> pd.DataFrame:
-        return analysis.caveats(self.book.targets, self.region_id)
+    def caveats(self) -> pd.DataFrame | Markdown:
+        return table_or_note(analysis.caveats(self.book.targets, self.region_id), "No notes.")
 
 
 @dataclass
