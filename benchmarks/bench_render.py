@@ -59,7 +59,6 @@ def profile(region: str = "ruijin") -> dict[str, float]:
     """Seconds of one region report by phase."""
     import nbformat
     import papermill
-
     from sti_targets.render import atomic_write, export_html
 
     with tempfile.TemporaryDirectory() as work:

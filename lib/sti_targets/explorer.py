@@ -83,31 +83,63 @@ def chart_png(counts: pd.DataFrame) -> bytes:
 
 
 class TargetFilter:
-    """Filters over the targets; the search text is matched in Chinese (either script) or English."""
+    """Filters over the targets; the search text is matched in Chinese (either script) or English.
+
+    Built for an update in well under 100 ms at 150,000 targets: the choice filters compare small
+    integer codes, and a search over many rows is one scan of their search texts joined in one string.
+    """
+
+    SEPARATOR = "\0"  # between rows' search texts in the joined string; a search holding it scans rows
 
     def __init__(self, targets: pd.DataFrame, regions: pd.DataFrame):
+        import numpy as np
+
         self.targets = targets.sort_values("target_id", kind="stable").reset_index(drop=True)
         self.labels = region_labels(regions)
         t = self.targets
-        self._haystack = (
-            t["indicator_id"].astype(str)
-            + " "
-            + t["indicator_name_zh"].astype(str)
-            + " "
-            + t["indicator_name_en"].astype(str).str.lower()
-            + " "
-            + t["quote"].astype(str)
-            + " "
-            + t["quote_zh_hans"].astype(str)
-        ).to_numpy(dtype=object)
+        self._haystack = np.array(
+            [
+                " ".join(parts)
+                for parts in zip(
+                    t["indicator_id"].astype(str),
+                    t["indicator_name_zh"].astype(str),
+                    t["indicator_name_en"].astype(str).str.lower(),
+                    t["quote"].astype(str),
+                    t["quote_zh_hans"].astype(str),
+                )
+            ],
+            dtype=object,
+        )
+        self._text = self.SEPARATOR.join(self._haystack)
+        lengths = np.fromiter(map(len, self._haystack), dtype=np.int64, count=len(self._haystack))
+        self._starts = np.concatenate(([0], np.cumsum(lengths + len(self.SEPARATOR))[:-1]))
         self._region = t["region_id"].astype(str).to_numpy()
         self._category = t["category"].astype(str).to_numpy()
         self._type = t["target_type"].astype(str).to_numpy()
         self._year = t["target_year"].astype(int).to_numpy()
+        self._codes = {name: pd.factorize(column) for name, column in self._choices().items()}
+
+    def _choices(self) -> dict:
+        return {"regions": self._region, "categories": self._category, "types": self._type}
 
     @property
     def year_range(self) -> tuple[int, int]:
         return int(self._year.min()), int(self._year.max())
+
+    def _contains(self, needle: str, rows):
+        """Which of ``rows`` (positions) have a search text containing ``needle``: one scan of the
+        joined texts, or a test of each row when they are half of all or fewer, or the needle is one
+        letter (found in most rows)."""
+        import re
+
+        import numpy as np
+
+        if len(rows) <= len(self._haystack) // 2 or len(needle) == 1 or self.SEPARATOR in needle:
+            return np.fromiter((needle in h for h in self._haystack[rows]), dtype=bool, count=len(rows))
+        found = np.fromiter((m.start() for m in re.finditer(re.escape(needle), self._text)), dtype=np.int64)
+        hit = np.zeros(len(self._haystack), dtype=bool)
+        hit[np.searchsorted(self._starts, found, side="right") - 1] = True
+        return hit[rows]
 
     def filter(
         self,
@@ -121,14 +153,16 @@ class TargetFilter:
         import numpy as np
 
         keep = np.ones(len(self.targets), dtype=bool)
-        for values, column in ((regions, self._region), (categories, self._category), (types, self._type)):
+        for name, values in (("regions", regions), ("categories", categories), ("types", types)):
             if values:
-                keep &= np.isin(column, list(values))
+                codes, distinct = self._codes[name]
+                keep &= np.isin(distinct, list(values))[codes]
         if years:
             keep &= (self._year >= years[0]) & (self._year <= years[1])
         needle = text.strip().lower()
         if needle:
-            keep &= np.fromiter((needle in h for h in self._haystack), dtype=bool, count=len(keep))
+            rows = np.flatnonzero(keep)
+            keep[rows] = self._contains(needle, rows)
         return Selection(self.targets[keep], self.labels)
 
 
@@ -151,6 +185,9 @@ class Explorer:
     def widget(self):
         """Filters, a chart and a table that update together, and a Save CSV button."""
         return ExplorerView(self).box
+
+
+TABLE_ROWS = 500  # rows the page shows at most; the CSV export writes every filtered row
 
 
 class ExplorerView:
@@ -176,19 +213,23 @@ class ExplorerView:
             description="类型 type",
             rows=6,
         )
-        self.years = w.IntRangeSlider(value=(lo, hi), min=lo, max=hi, description="年份 year")
+        self.types.layout = w.Layout(width="420px")
+        self.years = w.IntRangeSlider(
+            value=(lo, hi), min=lo, max=hi, description="年份 year", layout=w.Layout(width="420px")
+        )
         self.text = w.Text(placeholder="e.g. 实验室 / loan / 科貸通", description="搜索 search")
         self.count = w.HTML()
-        self.chart = w.Image(format="png")
+        self.chart = w.Image(format="png", layout=w.Layout(width="760px"))
         self.table = w.HTML()
         self.path = w.Text(value=str(explorer.save_path), description="file 文件", layout=w.Layout(width="60%"))
         self.save = w.Button(description="Save CSV 保存", icon="download")
         self.status = w.HTML()
-        for control in (self.regions, self.categories, self.types, self.years, self.text):
+        for control in self.filters():
             control.observe(self.update, names="value")
         self.save.on_click(self.save_selection)
         self.box = w.VBox(
             [
+                w.HTML(self.font_css()),
                 w.HBox([self.regions, self.categories, self.types]),
                 w.HBox([self.years, self.text]),
                 self.count,
@@ -199,6 +240,24 @@ class ExplorerView:
             ]
         )
         self.update()
+
+    def font_css(self) -> str:
+        """The CJK web font for every Chinese character the controls and the table can show, so
+        the page reads right in a browser without Chinese fonts."""
+        from .webfont import FAMILY, cjk_chars, font_face_css
+
+        t = self.model.targets
+        shown = [self.model.labels.str.cat(), self.text.placeholder, *[d.description for d in self.filters()]]
+        shown += [label for control in self.filters()[:3] for label, _ in control.options]
+        shown += [t[c].astype(str).str.cat() for c in ("indicator_name_zh", "quote_zh_hans")]
+        stack = f'"{FAMILY}", system-ui, sans-serif'
+        return font_face_css(cjk_chars("".join(shown) + "目标数量筛选结果文件保存")) + (
+            f"<style>:root {{ --jp-widgets-font-family: {stack}; }} "
+            f".widget-label, select, option, input, .sti-table {{ font-family: {stack}; }}</style>"
+        )
+
+    def filters(self) -> tuple:
+        return (self.regions, self.categories, self.types, self.years, self.text)
 
     def selection(self) -> Selection:
         return self.model.filter(
@@ -211,7 +270,13 @@ class ExplorerView:
         selection = self.selection()
         self.count.value = f"<b>{len(selection.rows)}</b> of {len(self.model.targets)} targets"
         self.chart.value = chart_png(selection.counts())
-        self.table.value = selection.table().to_html(index=False, escape=True, border=0, classes="sti-table")
+        shown = selection.table().head(TABLE_ROWS)
+        more = (
+            f"<p>The first {TABLE_ROWS} rows are shown; Save CSV writes all.</p>"
+            if len(selection.rows) > TABLE_ROWS
+            else ""
+        )
+        self.table.value = shown.to_html(index=False, escape=True, border=0, classes="sti-table") + more
 
     def save_selection(self, button=None) -> None:
         from html import escape

@@ -85,7 +85,14 @@ def value_in_quote(value: float, unit: str, target_type: str, quote: str) -> boo
         return round(value, 4) in _fractions(quote)
     if any(word in quote and (value, unit) == meaning for word, meaning in NUMBER_WORDS.items()):
         return True
-    return any(form in quote for form in number_forms(value))
+    return any(form in quote for form in _number_forms(value, type(value), repr(value)))
+
+
+@lru_cache(maxsize=65536)
+def _number_forms(value: float, kind: type, text: str) -> frozenset[str]:
+    """number_forms, once per value: the same values recur across thousands of targets. (The type
+    and repr are in the key to tell apart values that compare equal but print apart: 1, 1.0, -0.0.)"""
+    return frozenset(number_forms(value))
 
 
 def check_provenance(
@@ -96,31 +103,49 @@ def check_provenance(
     ``targets`` is indexed by CSV line (tables.read_targets).
     """
     files = dict(zip(documents["doc_id"].astype(str), documents["file"].astype(str)))
+    texts: dict[str, str | None] = {}  # each source read once per call
+
+    def text_of(file: str) -> str | None:
+        if file not in texts:
+            try:
+                texts[file] = read_source(file, data_dir)
+            except (OSError, UnicodeDecodeError):
+                texts[file] = None  # reported by check_sources
+        return texts[file]
+
+    def cells(column: str) -> list:
+        return targets[column].to_numpy(dtype=object).tolist()
+
     problems = []
-    for line, t in targets.iterrows():
-        try:
-            text = read_source(files[str(t.doc_id)], data_dir)
-        except (OSError, UnicodeDecodeError):
-            continue  # reported by check_sources
-        start, quote = int(t.quote_start), str(t.quote)
+    rows = zip(
+        targets.index,
+        cells("doc_id"),
+        cells("quote_start"),
+        cells("quote"),
+        cells("value"),
+        targets["value"].notna().to_numpy().tolist(),
+        cells("value_high"),
+        targets["value_high"].notna().to_numpy().tolist(),
+        cells("unit"),
+        cells("target_type"),
+    )
+    for line, doc_id, quote_start, quote, value, has_value, value_high, has_high, unit, target_type in rows:
+        file = files[str(doc_id)]
+        text = text_of(file)
+        if text is None:
+            continue
+        start, quote = int(quote_start), str(quote)
         if text[start : start + len(quote)] != quote:
             found = text.find(quote)
             hint = f"; the quote is at offset {found}" if found >= 0 else "; the quote is nowhere in the source"
             problems.append(
-                Problem(
-                    targets_file,
-                    f"quote is not at this offset of {files[str(t.doc_id)]}{hint}",
-                    line,
-                    "quote_start",
-                    start,
-                )
+                Problem(targets_file, f"quote is not at this offset of {file}{hint}", line, "quote_start", start)
             )
-        for column in ("value", "value_high"):
-            value = t[column]
-            if pd.notna(value) and not value_in_quote(float(value), str(t.unit), str(t.target_type), quote):
+        for column, number, present in (("value", value, has_value), ("value_high", value_high, has_high)):
+            if present and not value_in_quote(float(number), str(unit), str(target_type), quote):
                 problems.append(
                     Problem(
-                        targets_file, f"{column} does not appear in the quote {quote!r}", line, column, float(value)
+                        targets_file, f"{column} does not appear in the quote {quote!r}", line, column, float(number)
                     )
                 )
     return problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import paths
@@ -35,9 +36,10 @@ def _sibling(path: Path | str | None, name: str) -> Path:
 
 def _load(path: Path, fields: tuple[Field, ...], references=None, row_checks=()) -> pd.DataFrame:
     name = display_path(path)
-    raw = read_table(path, [f.name for f in fields])
-    validate_text(raw, fields, name, references or {})
-    typed = to_typed(raw, fields)
+    distinct = {}  # distinct values of columns that have few, for the checks and conversions
+    raw = read_table(path, [f.name for f in fields], distinct)
+    validate_text(raw, fields, name, references or {}, distinct)
+    typed = to_typed(raw, fields, distinct)
     validate_rows(typed, list(row_checks), name)
     return typed
 
@@ -70,9 +72,22 @@ def load_documents(path: Path | str | None = None, regions: pd.DataFrame | None 
     return frame.reset_index(drop=True)
 
 
+def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """keys.astype(str).map(table), mapping each category once when keys are categorical."""
+    if not isinstance(keys.dtype, pd.CategoricalDtype) or keys.isna().any():
+        return keys.astype(str).map(table)
+    if not (np.bincount(keys.cat.codes.to_numpy(), minlength=len(keys.cat.categories)) > 0).all():
+        keys = keys.cat.remove_unused_categories()  # (an unused category could change the dtype map gives)
+    mapped = keys.cat.categories.astype(str).to_series().map(table).take(keys.cat.codes.to_numpy())
+    return mapped.set_axis(keys.index).rename(keys.name)
+
+
 def money_in_100m_yuan(values: pd.Series, units: pd.Series) -> pd.Series:
     """Amounts in 亿元 (100 million yuan) where the unit is money, else NaN."""
-    factor = units.astype("string").map(MONEY_UNITS_TO_100M).astype("float64")
+    units = units.astype("string")
+    codes, uniques = pd.factorize(units.to_numpy(dtype=object), use_na_sentinel=True)
+    per_unit = pd.Series(pd.array(uniques, dtype="string")).map(MONEY_UNITS_TO_100M).astype("float64").to_numpy()
+    factor = pd.Series(np.append(per_unit, np.nan)[codes], index=units.index, name=units.name)
     return values.astype("float64") * factor
 
 
@@ -110,7 +125,7 @@ def read_targets(
     ind = indicators.set_index(indicators["indicator_id"].astype(str))
 
     def of_doc(d: pd.DataFrame, column: str) -> pd.Series:
-        return d["doc_id"].astype(str).map(doc[column].astype(object))
+        return _lookup(d["doc_id"], doc[column].astype(object))
 
     checks = [
         RowCheck("value_high", "must not be below value", lambda d: ~(d["value_high"] < d["value"]).fillna(False)),
@@ -122,7 +137,7 @@ def read_targets(
         RowCheck(
             "category",
             "must be the category of the indicator (indicators.csv)",
-            lambda d: d["category"].astype(str) == d["indicator_id"].astype(str).map(ind["category"].astype(str)),
+            lambda d: d["category"].astype(str) == _lookup(d["indicator_id"], ind["category"].astype(str)),
         ),
         RowCheck(
             "target_year",
@@ -149,13 +164,29 @@ def read_targets(
         "indicator_id": _ids(indicators, "indicator_id"),
     }
     frame = _load(path, TARGETS, references, checks)
-    ids = frame["indicator_id"].astype(str)
-    frame["indicator_name_zh"] = ids.map(ind["name_zh"].astype(str)).astype("string")
-    frame["indicator_name_en"] = ids.map(ind["name_en"].astype(str)).astype("string")
+    ids = frame["indicator_id"]
+    frame["indicator_name_zh"] = _lookup(ids, ind["name_zh"].astype(str)).astype("string")
+    frame["indicator_name_en"] = _lookup(ids, ind["name_en"].astype(str)).astype("string")
     frame["value_cny_100m"] = money_in_100m_yuan(frame["value"], frame["unit"])
     frame["value_high_cny_100m"] = money_in_100m_yuan(frame["value_high"], frame["unit"])
-    frame["quote_end"] = (frame["quote_start"] + frame["quote"].str.len()).astype("Int64")
-    traditional = of_doc(frame, "script").astype(str) == "zh-Hant"
-    frame["quote_zh_hans"] = frame["quote"].copy()
-    frame.loc[traditional, "quote_zh_hans"] = frame.loc[traditional, "quote"].map(to_simplified)
+    quotes = frame["quote"].to_numpy(dtype=object)  # quote is required: no NA
+    lengths = pd.array(np.fromiter(map(len, quotes), dtype="int64", count=len(quotes)), dtype="Int64")
+    frame["quote_end"] = (frame["quote_start"] + pd.Series(lengths, index=frame.index)).astype("Int64")
+    traditional = (of_doc(frame, "script").astype(str) == "zh-Hant").to_numpy()
+    simplified = quotes.copy()
+    simplified[traditional] = np.array(_to_simplified_all(quotes[traditional]), dtype=object)
+    frame["quote_zh_hans"] = pd.array(simplified, dtype=frame["quote"].dtype)
     return frame
+
+
+def _to_simplified_all(texts: np.ndarray) -> list[str]:
+    """[to_simplified(t) for t in texts], converting each distinct text once, all in one call:
+    conversion works within runs of text that a newline cannot be part of."""
+    distinct = list(dict.fromkeys(texts))
+    if not distinct:
+        return []
+    if any("\n" in t for t in distinct):
+        converted = dict(zip(distinct, map(to_simplified, distinct)))
+    else:
+        converted = dict(zip(distinct, to_simplified("\n".join(distinct)).split("\n")))
+    return [converted[t] for t in texts]
