@@ -221,9 +221,7 @@ def headline_matrix(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd
     return matrix
 
 
-def alignment(
-    targets: pd.DataFrame, regions: pd.DataFrame, province: str, cities: tuple[str, ...]
-) -> pd.DataFrame:
+def alignment(targets: pd.DataFrame, regions: pd.DataFrame, province: str, cities: tuple[str, ...]) -> pd.DataFrame:
     """Indicators that a province and its cities both target, side by side (value, year, type)."""
     t = targets[targets["region_id"].astype(str).isin((province, *cities))].sort_values("target_id")
     cell = formatted(t) + " (" + t["target_year"].astype(str) + " " + t["target_type"].astype(str) + ")"

@@ -61,15 +61,20 @@ class Outcome:
     timings: dict = field(default_factory=dict)
 
 
-def fingerprint(job: Job) -> str:
-    """Hash of everything a report depends on: data, sources, notebook, library code, parameters."""
-    h = hashlib.sha256(json.dumps([job.notebook, job.parameters], sort_keys=True).encode())
+def inputs_digest() -> str:
+    """Hash of what every report depends on: data, sources, notebooks and library code."""
+    h = hashlib.sha256()
     inputs = sorted(paths.DATA.rglob("*.csv")) + sorted(paths.SOURCES.glob("*"))
-    inputs += [paths.NOTEBOOKS / job.notebook] + sorted(Path(__file__).parent.glob("*.py"))
+    inputs += sorted(paths.NOTEBOOKS.glob("*.ipynb")) + sorted(Path(__file__).parent.glob("*.py"))
     for p in inputs:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def fingerprint(job: Job, digest: str) -> str:
+    """Hash of everything one report depends on: the shared inputs, its notebook and parameters."""
+    return hashlib.sha256(json.dumps([digest, job.notebook, job.parameters], sort_keys=True).encode()).hexdigest()
 
 
 def plan_jobs(region_ids: list[str] | None = None) -> list[Job]:
@@ -300,8 +305,9 @@ def render_reports(
     manifest = read_manifest(output)
     outcomes: dict[str, Outcome] = {}
     todo = []
+    digest = inputs_digest()
     for job in planned:
-        fp = fingerprint(job)
+        fp = fingerprint(job, digest)
         previous = manifest.get(job.name, {})
         if (
             not force

@@ -203,7 +203,12 @@ class Comparison:
     def indicator_figure(self, indicator_id: str, title: str):
         return plot_indicator_by_region(self.book.targets, self.book.regions, indicator_id, title)
 
-    def alignment(self, province: str, cities: tuple[str, ...]) -> pd.DataFrame:
+    def alignment(self, province: str, cities: tuple[str, ...]) -> pd.DataFrame | Markdown:
+        present = set(self.book.region_ids())
+        if province not in present or not present & set(cities):
+            return Markdown(
+                f"The data holds no documents of {escape(province)} and its cities {escape(', '.join(cities))}."
+            )
         return analysis.alignment(self.book.targets, self.book.regions, province, cities)
 
     def conflicts(self) -> pd.DataFrame:
