@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import DataError, Problem, display_path
-from .webfont import cjk_chars, embed, font_face_css
+from .webfont import cjk_chars, embed, font_face_css, page_text
 
 MANIFEST = "manifest.json"
 KERNEL_START_ATTEMPTS = 3
@@ -222,23 +222,12 @@ class PageFont:
     the pages can show; a page with a character outside it gets its own subset."""
 
     def __init__(self, pool: ThreadPoolExecutor):
-        self.chars = cjk_chars(_page_text())
+        self.chars = cjk_chars(page_text())
         self._css = pool.submit(font_face_css, self.chars)
 
     def apply(self, html: str) -> str:
         extra = cjk_chars(html) - self.chars
         return embed(html, font_face_css(self.chars | extra) if extra else self._css.result())
-
-
-def _page_text() -> str:
-    """Every text a page can show: the tables, the notebooks, the library's labels, and the
-    Simplified form of the quotes."""
-    from .tables import load_targets
-
-    files = sorted(paths.DATA.glob("*.csv")) + sorted(paths.NOTEBOOKS.glob("*.ipynb"))
-    files += sorted(Path(__file__).parent.glob("*.py"))
-    text = "".join(p.read_text(encoding="utf-8") for p in files)
-    return text + "".join(load_targets()["quote_zh_hans"].astype(str))
 
 
 def _summary(exc: BaseException) -> str:

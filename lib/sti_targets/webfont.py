@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 
+from . import paths
 from .plotting import font_path
 
 FAMILY = "STI Targets CJK"
@@ -14,6 +16,17 @@ CJK_START = 0x2E80  # CJK radicals onwards: everything a Latin-only font lacks i
 
 def cjk_chars(text: str) -> set[str]:
     return {c for c in text if ord(c) >= CJK_START}
+
+
+def page_text() -> str:
+    """Every text a page can show: the tables, the notebooks, the library's labels, and the
+    Simplified form of the quotes."""
+    from .tables import load_targets
+
+    files = sorted(paths.DATA.glob("*.csv")) + sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+    files += sorted(Path(__file__).parent.glob("*.py"))
+    text = "".join(p.read_text(encoding="utf-8") for p in files)
+    return text + "".join(load_targets()["quote_zh_hans"].astype(str))
 
 
 def font_face_css(chars: set[str]) -> str:

@@ -14,7 +14,7 @@ from sti_targets.tables import load_documents, load_indicators, load_regions, lo
 
 WIDGET_TIMEOUT = 120_000  # ms: the kernel starts and runs the notebook before the widgets show
 
-COUNT = ".widget-html b"  # <b>N</b> of M targets
+COUNT = ".sti-count b"  # <b>N</b> of M targets
 CHART = ".widget-image"
 TABLE = "table.sti-table"
 CODE = "from sti_targets.explorer import Explorer"
@@ -101,7 +101,7 @@ def assert_no_code_and_no_error(page) -> None:
 def test_filters_update_count_table_and_chart(page, dashboard, model, artifacts):
     open_dashboard(page, dashboard)
     total = len(model.targets)
-    assert page.locator(".widget-html").first.inner_text().strip() == f"{total} of {total} targets"
+    assert page.locator(".sti-count").inner_text().strip() == f"{total} of {total} targets"
     assert len(table_rows(page)) == total
     table_before = page.locator(TABLE).inner_html()
     chart_before = page.locator(CHART).get_attribute("src")
@@ -119,7 +119,7 @@ def test_filters_update_count_table_and_chart(page, dashboard, model, artifacts)
     assert {r["region 地区"] for r in rows} == {label}
     assert [r["target_id"] for r in rows] == expected.rows["target_id"].tolist()
     assert page.locator(TABLE).inner_html() != table_before
-    assert page.locator(".widget-html").first.inner_text().strip() == f"18 of {total} targets"
+    assert page.locator(".sti-count").inner_text().strip() == f"18 of {total} targets"
     page.screenshot(path=artifacts / "dashboard-2-jiangxi.png", full_page=False)
 
     # Then a search text (Chinese), within that region.
