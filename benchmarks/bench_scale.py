@@ -9,7 +9,8 @@
    of one report and the per-run costs on the 3,000-region project, and from both the time for
    ~3,000 county-level regions on this machine.
 
-    python benchmarks/bench_scale.py [--max-regions 3000] [--runs 5] [--no-render] [--with-comparison]
+    python benchmarks/bench_scale.py [--max-regions 3000] [--runs 5] [--no-render | --render-only]
+                                     [--with-comparison]
 """
 
 from __future__ import annotations
@@ -89,9 +90,11 @@ def ratio(values: list[float], i: int) -> str:
     return "" if i == 0 else f"{values[i] / values[i - 1]:.2f}x"
 
 
-def part_one(work: Path, largest: int, targets: int, runs: int) -> Path:
+def part_one(work: Path, largest: int, targets: int, runs: int, measure: bool = True) -> Path:
     from sti_targets.synthetic import generate
 
+    if not measure:
+        return generate(work / f"regions{largest}", largest, targets)
     rows = []
     for n in series(largest):
         start = time.perf_counter()
@@ -163,7 +166,8 @@ out = {}
 t = time.perf_counter(); jobs = render.plan_jobs(sys.argv[1:]); out["plan"] = time.perf_counter() - t
 t = time.perf_counter(); problems = checks.run_checks(); out["checks"] = time.perf_counter() - t
 assert not problems, problems[:3]
-t = time.perf_counter(); render._page_text(); out["page_text"] = time.perf_counter() - t
+page_text = getattr(__import__("sti_targets.webfont").webfont, "page_text", None) or render._page_text
+t = time.perf_counter(); page_text(); out["page_text"] = time.perf_counter() - t
 t = time.perf_counter(); render.inputs_digest(); out["fingerprint"] = time.perf_counter() - t
 reports = [job for job in jobs if job.name != "compare"]
 out["report"] = [render.render_one(job, 900)[0].seconds for job in reports]
@@ -271,12 +275,13 @@ def main() -> None:
     )
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-render", action="store_true", help="skip the render part")
+    parser.add_argument("--render-only", action="store_true", help="skip the data figures (part 1)")
     parser.add_argument("--with-comparison", action="store_true", help="also time the comparison notebook at full size")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="sti-scale-") as tmp:
         work = Path(tmp)
-        full = part_one(work, args.max_regions, args.targets, args.runs)
+        full = part_one(work, args.max_regions, args.targets, args.runs, measure=not args.render_only)
         if not args.no_render:
             part_two(work, full, args.render_regions, args.jobs, args.with_comparison)
 
