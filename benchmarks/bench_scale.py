@@ -197,8 +197,8 @@ def part_two(work: Path, full: Path, sizes: list[int], jobs_values: list[int], c
 
     small = generate(work / "render", max(sizes), 50)
     print(
-        f"\nrender on a {max(sizes)}-region synthetic project (the comparison notebook runs too, and fails on "
-        "synthetic regions: a constant, in the intercept):"
+        f"\nrender on a {max(sizes)}-region synthetic project (the comparison notebook runs in each render "
+        "too: a constant, in the intercept):"
     )
     slopes, intercepts, mean_report = {}, {}, {}
     for jobs in jobs_values:
