@@ -23,7 +23,7 @@ BIN = Path(sys.executable).parent
 
 
 def regions() -> list[str]:
-    from sti_targets.tables import load_documents
+    from sti_targets.dataset.loaders import load_documents
 
     return sorted(set(load_documents()["region_id"].astype(str)))
 
@@ -59,7 +59,8 @@ def profile(region: str = "ruijin") -> dict[str, float]:
     """Seconds of one region report by phase."""
     import nbformat
     import papermill
-    from sti_targets.render import atomic_write, export_html
+    from sti_targets.atomic import atomic_write
+    from sti_targets.publish.render import export_html
 
     with tempfile.TemporaryDirectory() as work:
         executed = Path(work) / "r.ipynb"

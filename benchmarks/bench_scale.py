@@ -1,4 +1,4 @@
-"""Benchmark: scale, on SYNTHETIC data (sti_targets.synthetic) in a temporary folder, never in data/.
+"""Benchmark: scale, on SYNTHETIC data (sti_targets.dataset.synthetic) in a temporary folder, never in data/.
 
 1. Load + validate (load_targets with its reference tables), all data checks (run_checks, with
    every quote's provenance), and a filter update in the explorer's model (TargetFilter.filter),
@@ -56,9 +56,9 @@ def series(largest: int) -> list[int]:
 
 
 def measure_data(root: Path, runs: int) -> dict:
-    from sti_targets.checks import run_checks
-    from sti_targets.explorer import TargetFilter
-    from sti_targets.tables import load_documents, load_indicators, load_regions, load_targets
+    from sti_targets.analysis.explorer import TargetFilter
+    from sti_targets.dataset.checks import run_checks
+    from sti_targets.dataset.loaders import load_documents, load_indicators, load_regions, load_targets
 
     data = root / "data"
 
@@ -91,7 +91,7 @@ def ratio(values: list[float], i: int) -> str:
 
 
 def part_one(work: Path, largest: int, targets: int, runs: int, measure: bool = True) -> Path:
-    from sti_targets.synthetic import generate
+    from sti_targets.dataset.synthetic import generate
 
     if not measure:
         return generate(work / f"regions{largest}", largest, targets)
@@ -161,12 +161,13 @@ def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
 
 PROBE = """
 import json, sys, time
-from sti_targets import checks, render
+from sti_targets.dataset import checks
+from sti_targets.publish import render
+from sti_targets.publish.webfont import page_text
 out = {}
 t = time.perf_counter(); jobs = render.plan_jobs(sys.argv[1:]); out["plan"] = time.perf_counter() - t
 t = time.perf_counter(); problems = checks.run_checks(); out["checks"] = time.perf_counter() - t
 assert not problems, problems[:3]
-page_text = getattr(__import__("sti_targets.webfont").webfont, "page_text", None) or render._page_text
 t = time.perf_counter(); page_text(); out["page_text"] = time.perf_counter() - t
 t = time.perf_counter(); render.inputs_digest(); out["fingerprint"] = time.perf_counter() - t
 reports = [job for job in jobs if job.name != "compare"]
@@ -193,7 +194,7 @@ def probe(root: Path, regions: list[str], comparison: bool = False) -> dict:
 
 
 def part_two(work: Path, full: Path, sizes: list[int], jobs_values: list[int], comparison: bool) -> None:
-    from sti_targets.synthetic import generate, region_id
+    from sti_targets.dataset.synthetic import generate, region_id
 
     small = generate(work / "render", max(sizes), 50)
     print(

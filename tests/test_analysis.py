@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from sti_targets import analysis, load_indicators, load_regions, load_targets
+from sti_targets import load_indicators, load_regions, load_targets
+from sti_targets.analysis import summaries as analysis
 
 
 @pytest.fixture(scope="module")

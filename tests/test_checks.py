@@ -8,8 +8,8 @@ import sys
 
 import pytest
 from conftest import BAD
-from sti_targets.checks import run_checks
 from sti_targets.cli import main
+from sti_targets.dataset.checks import run_checks
 
 
 def test_curated_data_passes():

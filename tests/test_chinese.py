@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sti_targets.chinese import chinese_numerals, number_forms, parse_chinese_numeral, to_simplified
+from sti_targets.chinese.numerals import chinese_numerals, number_forms, parse_chinese_numeral
+from sti_targets.chinese.script import to_simplified
 
 
 @pytest.mark.parametrize(

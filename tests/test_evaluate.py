@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from sti_targets.cli import main
-from sti_targets.evaluate import SPLITS, compare, curated_spans, evaluate_documents, summarise
+from sti_targets.extract.evaluate import SPLITS, compare, curated_spans, evaluate_documents, summarise
 
 # Measured on the five sources (extract vs data/targets.csv): precision and recall are 1.000 for
 # every document, split and overall (149 of 149 curated targets; 153 candidates, 4 of them

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from sti_targets import load_regions, load_targets
-from sti_targets.explorer import Explorer, ExplorerView, TargetFilter
+from sti_targets.analysis.explorer import TargetFilter
+from sti_targets.publish.explorer import Explorer, ExplorerView
 
 
 @pytest.fixture(scope="module")

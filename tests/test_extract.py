@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sti_targets import DataError, load_documents, load_indicators
 from sti_targets.cli import main
-from sti_targets.extract import COLUMNS, extract_targets, read_plan
+from sti_targets.extract.extractor import COLUMNS, extract_targets, read_plan
 from sti_targets.paths import DATA
 
 SOURCES = sorted((DATA / "sources").glob("*.txt"))

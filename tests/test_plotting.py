@@ -6,8 +6,10 @@ import io
 import warnings
 
 from matplotlib import font_manager
-from sti_targets import analysis, load_regions, load_targets
-from sti_targets.plotting import font_path, plot_categories, plot_category_mix, use_cjk_font
+from sti_targets import load_regions, load_targets
+from sti_targets.analysis import summaries as analysis
+from sti_targets.analysis.figures import plot_categories, plot_category_mix
+from sti_targets.chinese.fonts import font_path, use_cjk_font
 
 
 def test_font_comes_with_the_install():

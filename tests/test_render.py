@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import BAD
 from sti_targets.paths import PROJECT_ROOT
-from sti_targets.render import index_html
+from sti_targets.publish.render import index_html
 
 
 def sti(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 
 from sti_targets.cli import main
+from sti_targets.dataset.schema import TABLES
 from sti_targets.paths import DATA
-from sti_targets.schema import TABLES
 
 
 def test_every_table_file_has_exactly_the_declared_columns():

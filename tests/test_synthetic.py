@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sti_targets import load_regions, load_targets, paths
-from sti_targets.checks import run_checks
-from sti_targets.synthetic import generate, main
+from sti_targets.dataset.checks import run_checks
+from sti_targets.dataset.synthetic import generate, main
 
 
 def files_of(root: Path) -> dict[str, bytes]:

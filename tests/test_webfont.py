@@ -7,7 +7,8 @@ import io
 import re
 
 from fontTools.ttLib import TTFont
-from sti_targets.webfont import FAMILY, cjk_chars, embed, font_face_css
+from sti_targets.chinese.fonts import FAMILY, cjk_chars, font_face_css
+from sti_targets.publish.webfont import embed
 
 
 def test_subset_holds_the_requested_characters_only():

@@ -9,7 +9,7 @@ from .errors import DataError
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checks import run_checks
+    from .dataset.checks import run_checks
 
     problems = run_checks(args.data)
     if problems:
@@ -17,7 +17,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         print(f"check failed: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    from .tables import load_targets
+    from .dataset.loaders import load_targets
 
     targets = load_targets(None if args.data is None else f"{args.data}/targets.csv")
     print(
@@ -28,21 +28,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import describe_markdown
+    from .dataset.schema import describe_markdown
 
     print(describe_markdown())
     return 0
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .render import UnknownRegionError, render_reports, summarize
+    from .errors import UnknownRegion
+    from .publish.render import render_reports, summarize
 
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
     try:
         outcomes = render_reports(args.region, args.output, args.jobs, args.timeout, args.force, log=log)
-    except UnknownRegionError as exc:
+    except UnknownRegion as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -57,13 +58,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import run_extract
+    from .extract.extractor import run_extract
 
     return run_extract(args)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import run_evaluate
+    from .extract.evaluate import run_evaluate
 
     return run_evaluate(args)
 
@@ -86,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="render even reports that are up to date")
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("explore", help="serve notebooks/explore.ipynb as a dashboard (Voilà) on 127.0.0.1")
-    from .dashboard import add_arguments, run_explore
+    from .publish.dashboard import add_arguments, run_explore
 
     add_arguments(p)
     p.set_defaults(func=run_explore)

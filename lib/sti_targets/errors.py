@@ -41,6 +41,10 @@ class DataError(Exception):
         return "\n".join(lines)
 
 
+class UnknownRegion(ValueError):
+    """A region_id that is not in data/regions.csv with a document."""
+
+
 def display_path(path: Path | str) -> str:
     """A path relative to the working directory when it is inside it, else absolute."""
     p = Path(path).resolve()

@@ -22,6 +22,7 @@ def _find_root() -> Path:
     return Path.cwd().resolve()
 
 
+PACKAGE = Path(__file__).resolve().parent  # the library itself, for digests and page text
 PROJECT_ROOT = _find_root()
 DATA = PROJECT_ROOT / "data"
 SOURCES = DATA / "sources"

@@ -8,16 +8,16 @@ import time
 from pathlib import Path
 
 import pytest
-from sti_targets.dashboard import start_dashboard, stop_dashboard
-from sti_targets.explorer import TargetFilter
-from sti_targets.tables import load_documents, load_indicators, load_regions, load_targets
+from sti_targets.analysis.explorer import TargetFilter
+from sti_targets.dataset.loaders import load_documents, load_indicators, load_regions, load_targets
+from sti_targets.publish.dashboard import start_dashboard, stop_dashboard
 
 WIDGET_TIMEOUT = 120_000  # ms: the kernel starts and runs the notebook before the widgets show
 
 COUNT = ".sti-count b"  # <b>N</b> of M targets
 CHART = ".widget-image"
 TABLE = "table.sti-table"
-CODE = "from sti_targets.explorer import Explorer"
+CODE = "from sti_targets.publish.explorer import Explorer"
 
 
 @pytest.fixture(scope="module")

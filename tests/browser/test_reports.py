@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from sti_targets import paths
-from sti_targets.tables import load_regions
+from sti_targets.dataset.loaders import load_regions
 
 from .conftest import sti
 

@@ -1,41 +1,8 @@
-"""Chinese text: Traditional to Simplified with a reviewed fix-up list, and Chinese numerals."""
+"""Chinese numerals and the other ways a plan writes a number: 三百, 两万, 1/3, 三分之一, 全覆盖."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-# Taiwan-style words that OpenCC's character-level t2s keeps, with the mainland word a
-# reader expects. Reviewed against every occurrence in the Changde copy (003), whose
-# automatic conversion introduced them. OpenCC's phrase-level tw2sp config was tried
-# and rejected: it also rewrites mainland words (新增->添加, 建立->创建, 核心->内核,
-# 批次->批量). Longest first, so that 人工智慧 is not half-replaced by a shorter entry.
-TAIWAN_TO_MAINLAND = (
-    ("智慧财产权", "知识产权"),
-    ("人工智慧", "人工智能"),
-    ("智慧型", "智能"),
-    ("最佳化", "优化"),
-    ("套用", "应用"),
-    ("软体", "软件"),
-    ("矽谷", "硅谷"),
-    ("网路", "网络"),
-)
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Simplified Chinese with mainland vocabulary, for Traditional/Taiwan-style text."""
-    out = _t2s().convert(text)
-    for taiwan, mainland in TAIWAN_TO_MAINLAND:
-        out = out.replace(taiwan, mainland)
-    return out
-
 
 DIGITS = {
     "零": 0,
@@ -56,12 +23,13 @@ SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 LARGE_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 CHINESE_NUMERAL = re.compile(f"[{NUMERAL_CHARS}]+")
-FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－～，", "0123456789.%-~,")
-
-
-def to_half_width(text: str) -> str:
-    """Full-width digits and the punctuation of numbers as ASCII (same length)."""
-    return text.translate(FULL_WIDTH)
+# Words that state a number without a numeral, and the (value, unit) they stand for.
+NUMBER_WORDS = {
+    "全覆盖": (100.0, "%"),
+    "全覆蓋": (100.0, "%"),
+}
+FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")
+CHINESE_FRACTION = re.compile(f"([{NUMERAL_CHARS}]+)分之([{NUMERAL_CHARS}]+)")
 
 
 def parse_chinese_numeral(text: str) -> int | None:
@@ -127,3 +95,13 @@ def number_forms(value: float) -> set[str]:
         forms |= {str(n), f"{n:,}"} | chinese_numerals(n)
     full = str.maketrans("0123456789.", "０１２３４５６７８９．")
     return forms | {f.translate(full) for f in forms}
+
+
+def fractions_in(quote: str) -> set[float]:
+    """The values of the fractions a text writes: 1/3 and 三分之一 give 0.3333."""
+    found = {round(int(a) / int(b), 4) for a, b in FRACTION.findall(quote) if int(b)}
+    for denominator, numerator in CHINESE_FRACTION.findall(quote):
+        d, n = parse_chinese_numeral(denominator), parse_chinese_numeral(numerator)
+        if d and n is not None:
+            found.add(round(n / d, 4))
+    return found

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import paths
-from .errors import DataError, Problem, display_path
-from .sources import check_provenance, check_sources
-from .tables import load_documents, load_indicators, load_regions, read_targets
+from .. import paths
+from ..errors import DataError, Problem, display_path
+from .loaders import load_documents, load_indicators, load_regions, read_targets
+from .provenance import check_provenance, check_sources
 
 
 def run_checks(data_dir: Path | str | None = None) -> list[Problem]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Problem, display_path
+from ..errors import DataError, Problem, display_path
 
 BOM = b"\xef\xbb\xbf"
 

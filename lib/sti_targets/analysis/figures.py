@@ -7,41 +7,13 @@ machine and none shows empty glyph boxes.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
-from matplotlib import font_manager
 
-from .analysis import category_label, of_region
-from .schema import CATEGORIES, TARGET_TYPES
-
-FONT_FILE = "NotoSansCJKsc-Regular.otf"
-
-
-def font_path() -> Path:
-    """The bundled CJK font file."""
-    import mplfonts
-
-    path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: reinstall the project (pip install -e .) to get mplfonts")
-    return path
-
-
-@lru_cache(maxsize=1)
-def use_cjk_font() -> str:
-    """Register the CJK font and make it the default for matplotlib and seaborn; returns its name."""
-    path = font_path()
-    font_manager.fontManager.addfont(str(path))
-    name = font_manager.FontProperties(fname=str(path)).get_name()
-    sns.set_theme(style="whitegrid", font=name, rc={"axes.unicode_minus": False})
-    plt.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["svg.hashsalt"] = "sti-targets"
-    return name
+from ..chinese.fonts import use_cjk_font
+from ..dataset.schema import CATEGORIES, TARGET_TYPES
+from .summaries import category_label, of_region
 
 
 def _finish(fig: plt.Figure) -> plt.Figure:

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from ..errors import DataError, Problem
 from .csvfiles import Distinct
-from .errors import DataError, Problem
 from .schema import Field
 
 NUMBER_RE = r"^-?\d+(\.\d+)?$"

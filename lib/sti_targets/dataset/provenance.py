@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .chinese import number_forms, parse_chinese_numeral
-from .errors import Problem, display_path
-
-# Words that state a number without a numeral, and the (value, unit) they stand for.
-NUMBER_WORDS = {
-    "全覆盖": (100.0, "%"),
-    "全覆蓋": (100.0, "%"),
-}
-FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")
-CHINESE_FRACTION = re.compile(r"([零一二两三四五六七八九十百]+)分之([零一二两三四五六七八九十百]+)")
+from .. import paths
+from ..chinese.numerals import NUMBER_WORDS, fractions_in, number_forms
+from ..errors import Problem, display_path
 
 
 def source_path(file: str, data_dir: Path | None = None) -> Path:
@@ -68,21 +59,12 @@ def check_sources(documents: pd.DataFrame, documents_file: str, data_dir: Path |
     return problems
 
 
-def _fractions(quote: str) -> set[float]:
-    found = {round(int(a) / int(b), 4) for a, b in FRACTION.findall(quote) if int(b)}
-    for denominator, numerator in CHINESE_FRACTION.findall(quote):
-        d, n = parse_chinese_numeral(denominator), parse_chinese_numeral(numerator)
-        if d and n is not None:
-            found.add(round(n / d, 4))
-    return found
-
-
 def value_in_quote(value: float, unit: str, target_type: str, quote: str) -> bool:
     """Does the quote state this value (digits, Chinese numeral, fraction, or a number word)?"""
     if target_type == "breakthrough" and "突破" in quote and value == 1:
         return True
     if unit == "fraction":
-        return round(value, 4) in _fractions(quote)
+        return round(value, 4) in fractions_in(quote)
     if any(word in quote and (value, unit) == meaning for word, meaning in NUMBER_WORDS.items()):
         return True
     return any(form in quote for form in _number_forms(value, type(value), repr(value)))

@@ -25,16 +25,14 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from . import paths
-from .errors import DataError, Problem, display_path
-from .webfont import cjk_chars, embed, font_face_css, page_text
+from .. import paths
+from ..atomic import atomic_write
+from ..chinese.fonts import cjk_chars, font_face_css
+from ..errors import DataError, Problem, UnknownRegion, display_path
+from .webfont import embed, page_text
 
 MANIFEST = "manifest.json"
 KERNEL_START_ATTEMPTS = 3
-
-
-class UnknownRegionError(ValueError):
-    """--region names a region that has no document."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +62,16 @@ class Outcome:
 def inputs_digest() -> str:
     """Hash of what every report depends on: data, sources, notebooks and library code."""
     h = hashlib.sha256()
-    inputs = sorted(paths.DATA.rglob("*.csv")) + sorted(paths.SOURCES.glob("*"))
-    inputs += sorted(paths.NOTEBOOKS.glob("*.ipynb")) + sorted(Path(__file__).parent.glob("*.py"))
-    for p in inputs:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
+    groups = [
+        (paths.DATA, paths.DATA.rglob("*.csv")),
+        (paths.DATA, paths.SOURCES.glob("*")),
+        (paths.NOTEBOOKS, paths.NOTEBOOKS.glob("*.ipynb")),
+        (paths.PACKAGE, paths.PACKAGE.rglob("*.py")),
+    ]
+    for root, files in groups:
+        for p in sorted(files):
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
     return h.hexdigest()
 
 
@@ -79,15 +82,16 @@ def fingerprint(job: Job, digest: str) -> str:
 
 def plan_jobs(region_ids: list[str] | None = None) -> list[Job]:
     """The region reports asked for (all regions with a document by default) and the comparison."""
-    from .tables import load_documents, load_regions
+    from ..dataset.loaders import load_documents, load_regions
+    from ..dataset.vocabulary import region_labels
 
     regions = load_regions()
     documents = load_documents(regions=regions)
     valid = sorted(set(documents["region_id"].astype(str)))
     unknown = [r for r in (region_ids or []) if r not in valid]
     if unknown:
-        raise UnknownRegionError(f"unknown region {', '.join(map(repr, unknown))}; valid ids are: {', '.join(valid)}")
-    names = dict(zip(regions["region_id"].astype(str), (regions["name_zh"] + " " + regions["name_en"]).astype(str)))
+        raise UnknownRegion(f"unknown region {', '.join(map(repr, unknown))}; valid ids are: {', '.join(valid)}")
+    names = region_labels(regions)
     titles = documents.groupby(documents["region_id"].astype(str))["title_zh"].agg(" / ".join)
     jobs = [
         Job(r, "region_report.ipynb", {"region_id": r}, f"{r}.html", names[r], titles[r])
@@ -104,19 +108,6 @@ def plan_jobs(region_ids: list[str] | None = None) -> list[Job]:
         )
     )
     return jobs
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _timeout(signum, frame):
@@ -283,7 +274,7 @@ def render_reports(
     log=print,
 ) -> list[Outcome]:
     """Render the reports; returns one Outcome per report (see the module docstring)."""
-    from .checks import run_checks
+    from ..dataset.checks import run_checks
 
     output = Path(output) if output is not None else paths.REPORTS
     planned = plan_jobs(region_ids)

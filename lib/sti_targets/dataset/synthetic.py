@@ -26,7 +26,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .schema import DOCUMENT_KINDS, DOCUMENTS, REGIONS, TARGETS
 
 PREFIX = "syn"

@@ -33,14 +33,14 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
-from . import paths
+from .. import paths
 
 DEFAULT_PORT = 8866
 HOST = "127.0.0.1"
 NOTEBOOK = "explore.ipynb"
 START_TIMEOUT = 90.0
 _TOKEN_ENV = "STI_DASHBOARD_TOKEN"
-_CHILD = "import sys; from sti_targets.dashboard import _voila_main; _voila_main(sys.argv[1:])"
+_CHILD = "import sys; from sti_targets.publish.dashboard import _voila_main; _voila_main(sys.argv[1:])"
 
 
 class DashboardError(RuntimeError):

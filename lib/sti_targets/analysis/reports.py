@@ -12,20 +12,17 @@ from html import escape
 import pandas as pd
 from IPython.display import Markdown
 
-from . import analysis
-from .plotting import plot_categories, plot_category_mix, plot_indicator_by_region, plot_required_growth
-from .schema import CATEGORY_EN, CATEGORY_ZH
-from .sources import check_provenance
-from .tables import load_documents, load_indicators, load_regions, load_targets
+from ..dataset.loaders import Dataset
+from ..dataset.provenance import check_provenance
+from ..dataset.vocabulary import CATEGORY_EN, CATEGORY_ZH, region_labels
+from ..errors import UnknownRegion
+from . import summaries as analysis
+from .figures import plot_categories, plot_category_mix, plot_indicator_by_region, plot_required_growth
 
 
 def table_or_note(table: pd.DataFrame, note: str) -> pd.DataFrame | Markdown:
     """The table, or a sentence saying why there is none (an empty table reads as a bug)."""
     return Markdown(note) if table.empty else table
-
-
-class UnknownRegion(ValueError):
-    """A region_id that is not in data/regions.csv with a document."""
 
 
 def setup_display() -> None:
@@ -37,49 +34,16 @@ def setup_display() -> None:
 
 
 @dataclass
-class Workbook:
-    """The curated tables, loaded and validated once."""
-
-    targets: pd.DataFrame
-    regions: pd.DataFrame
-    indicators: pd.DataFrame
-    documents: pd.DataFrame
-
-    @classmethod
-    def load(cls) -> Workbook:
-        setup_display()
-        regions = load_regions()
-        indicators = load_indicators()
-        documents = load_documents(regions=regions)
-        targets = load_targets(regions=regions, indicators=indicators, documents=documents)
-        return cls(targets, regions, indicators, documents)
-
-    def region_ids(self) -> list[str]:
-        """Regions that have at least one document, sorted."""
-        return sorted(set(self.documents["region_id"].astype(str)))
-
-    def region_name(self, region_id: str) -> str:
-        return analysis.region_labels(self.regions)[region_id]
-
-    def verify_quotes(self, targets: pd.DataFrame | None = None) -> str:
-        """Re-prove that each shown quote stands at its offset in its source; raises if not."""
-        targets = self.targets if targets is None else targets
-        problems = check_provenance(targets, self.documents, "data/targets.csv")
-        if problems:
-            raise AssertionError("\n".join(map(str, problems)))
-        return f"{len(targets)} quotes verified verbatim at their offsets in the source documents."
-
-
-@dataclass
 class RegionReport:
     """One region's analysis (notebooks/region_report.ipynb)."""
 
     region_id: str
-    book: Workbook = field(repr=False)
+    book: Dataset = field(repr=False)
 
     @classmethod
     def load(cls, region_id: str) -> RegionReport:
-        book = Workbook.load()
+        setup_display()
+        book = Dataset.load()
         if region_id not in book.region_ids():
             raise UnknownRegion(f"unknown region_id {region_id!r}; valid ids are: {', '.join(book.region_ids())}")
         return cls(region_id, book)
@@ -163,7 +127,11 @@ class RegionReport:
         return analysis.quotes(self.book.targets, self.region_id)
 
     def verify_quotes(self) -> str:
-        return self.book.verify_quotes(self.targets)
+        """Re-prove that each shown quote stands at its offset in its source; raises if not."""
+        problems = check_provenance(self.targets, self.book.documents, "data/targets.csv")
+        if problems:
+            raise AssertionError("\n".join(map(str, problems)))
+        return f"{len(self.targets)} quotes verified verbatim at their offsets in the source documents."
 
     def conflicts(self) -> pd.DataFrame | Markdown:
         table = analysis.conflicts(self.book.targets, self.region_id)
@@ -177,17 +145,18 @@ class RegionReport:
 class Comparison:
     """The cross-region analyses (notebooks/compare_regions.ipynb)."""
 
-    book: Workbook = field(repr=False)
+    book: Dataset = field(repr=False)
 
     @classmethod
     def load(cls) -> Comparison:
-        return cls(Workbook.load())
+        setup_display()
+        return cls(Dataset.load())
 
     def counts(self) -> pd.DataFrame:
         t = self.book.targets
         table = analysis.type_counts(t)
         table["total 合计"] = table.sum(axis=1)
-        table.index = analysis.region_labels(self.book.regions).reindex(table.index)
+        table.index = region_labels(self.book.regions).reindex(table.index)
         table.index.name = "region 地区"
         return table
 

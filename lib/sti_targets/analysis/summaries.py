@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .schema import CATEGORIES, CATEGORY_EN, CATEGORY_ZH, PLATFORM_LEVELS, TARGET_TYPES
+from ..dataset.vocabulary import (
+    CATEGORIES,
+    COMPARATOR_SIGNS,
+    LEVEL_LABELS,
+    PLATFORM_LEVELS,
+    TARGET_TYPES,
+    category_label,
+    region_labels,
+)
 
 # The comparable headline measures, in the order the comparison shows them.
 HEADLINE_INDICATORS = (
@@ -24,19 +32,7 @@ HEADLINE_INDICATORS = (
     "hightech_industry_share",
     "hightech_industry_output_share",
 )
-LEVEL_LABELS = {
-    "national": "国家级 national",
-    "provincial": "省级 provincial",
-    "municipal": "市级 municipal",
-    "county": "县级 county",
-}
-COMPARATOR_SIGNS = {">=": "≥", "~": "≈", "=": ""}
 STOCK_TYPES = ("level", "share", "cumulative", "maintain")
-
-
-def category_label(category: str) -> str:
-    """创新平台 Innovation platforms."""
-    return f"{CATEGORY_ZH[category]} {CATEGORY_EN[category]}"
 
 
 def format_value(row: pd.Series) -> str:
@@ -185,12 +181,6 @@ def category_mix(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     table.index = region_labels(regions).reindex(table.index)
     table.index.name = "region 地区"
     return table.sort_index()
-
-
-def region_labels(regions: pd.DataFrame) -> pd.Series:
-    """region_id -> 瑞金市 Ruijin."""
-    ids = regions["region_id"].astype(str)
-    return pd.Series((regions["name_zh"] + " " + regions["name_en"]).astype(str).to_numpy(), index=ids)
 
 
 def headline_matrix(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:

@@ -1,14 +1,43 @@
-"""A subset of the bundled CJK font, embedded in the HTML pages, so Chinese text renders in any
-browser, even on a machine without Chinese fonts (figures carry their text as pixels already)."""
+"""The project's own CJK font (Noto Sans CJK SC from the ``mplfonts`` package, a declared
+dependency): registered with matplotlib by file path for figures, and subset into a WOFF web font
+for HTML pages, so nothing depends on the fonts of the machine and no glyph shows as an empty box."""
 
 from __future__ import annotations
 
 import base64
 import io
+from functools import lru_cache
 from pathlib import Path
 
-from . import paths
-from .plotting import font_path
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+def font_path() -> Path:
+    """The bundled CJK font file."""
+    import mplfonts
+
+    path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: reinstall the project (pip install -e .) to get mplfonts")
+    return path
+
+
+@lru_cache(maxsize=1)
+def use_cjk_font() -> str:
+    """Register the CJK font and make it the default for matplotlib and seaborn; returns its name."""
+    path = font_path()
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    sns.set_theme(style="whitegrid", font=name, rc={"axes.unicode_minus": False})
+    plt.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["svg.hashsalt"] = "sti-targets"
+    return name
+
 
 FAMILY = "STI Targets CJK"
 CJK_START = 0x2E80  # CJK radicals onwards: everything a Latin-only font lacks in these pages
@@ -16,17 +45,6 @@ CJK_START = 0x2E80  # CJK radicals onwards: everything a Latin-only font lacks i
 
 def cjk_chars(text: str) -> set[str]:
     return {c for c in text if ord(c) >= CJK_START}
-
-
-def page_text() -> str:
-    """Every text a page can show: the tables, the notebooks, the library's labels, and the
-    Simplified form of the quotes."""
-    from .tables import load_targets
-
-    files = sorted(paths.DATA.glob("*.csv")) + sorted(paths.NOTEBOOKS.glob("*.ipynb"))
-    files += sorted(Path(__file__).parent.glob("*.py"))
-    text = "".join(p.read_text(encoding="utf-8") for p in files)
-    return text + "".join(load_targets()["quote_zh_hans"].astype(str))
 
 
 def font_face_css(chars: set[str]) -> str:
@@ -52,8 +70,3 @@ def font_face_css(chars: set[str]) -> str:
         f":root {{ --jp-ui-font-family: {stack}; --jp-content-font-family: {stack}; }}\n"
         f"body, table, th, td {{ font-family: {stack}; }}</style>"
     )
-
-
-def embed(html: str, css: str) -> str:
-    """The page with the font CSS at the end of its <head>."""
-    return html.replace("</head>", css + "\n</head>", 1)

@@ -30,9 +30,9 @@ import re
 
 import pandas as pd
 
-from . import paths
-from .extract import extract_targets, read_plan
-from .tables import load_documents, load_targets
+from .. import paths
+from ..dataset.loaders import load_documents, load_targets
+from .extractor import extract_targets, read_plan
 
 SPLITS = {
     "development": ("jingdezhen_2023_2025", "yancheng_2023", "ruijin_2021_2025"),

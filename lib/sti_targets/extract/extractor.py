@@ -39,9 +39,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .chinese import TAIWAN_TO_MAINLAND, parse_chinese_numeral, to_half_width, to_simplified
-from .csvfiles import read_text
-from .schema import TARGETS
+from ..chinese.numerals import parse_chinese_numeral
+from ..chinese.script import TAIWAN_TO_MAINLAND, to_half_width, to_simplified
+from ..dataset.csvfiles import read_text
+from ..dataset.schema import TARGETS
 
 COLUMNS = [f.name for f in TARGETS] + ["quote_end", "confidence"]
 DTYPES = {
@@ -822,7 +823,7 @@ def reading_note(token: Token) -> str:
 @cache
 def indicator_table() -> dict[str, tuple[str, str]]:
     """indicator_id -> (category, natural unit), from data/indicators.csv."""
-    from .tables import load_indicators
+    from ..dataset.loaders import load_indicators
 
     frame = load_indicators()
     columns = (frame["indicator_id"], frame["category"], frame["unit"])

@@ -8,17 +8,19 @@ integers for years. Bad input raises DataError naming file, line, column and val
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import paths
-from .chinese import to_simplified
+from .. import paths
+from ..chinese.script import to_simplified
+from ..errors import display_path
 from .csvfiles import read_table
-from .errors import display_path
-from .schema import DOCUMENTS, INDICATORS, MONEY_UNITS_TO_100M, REGIONS, TARGETS, Field
+from .schema import DOCUMENTS, INDICATORS, REGIONS, TARGETS, Field
 from .validation import RowCheck, to_typed, validate_rows, validate_text
+from .vocabulary import MONEY_UNITS_TO_100M, region_labels
 
 
 def _path(path: Path | str | None, name: str) -> Path:
@@ -190,3 +192,29 @@ def _to_simplified_all(texts: np.ndarray) -> list[str]:
     else:
         converted = dict(zip(distinct, to_simplified("\n".join(distinct)).split("\n")))
     return [converted[t] for t in texts]
+
+
+@dataclass
+class Dataset:
+    """The four curated tables, loaded and validated once, each against the others."""
+
+    targets: pd.DataFrame
+    regions: pd.DataFrame
+    indicators: pd.DataFrame
+    documents: pd.DataFrame
+
+    @classmethod
+    def load(cls) -> Dataset:
+        regions = load_regions()
+        indicators = load_indicators()
+        documents = load_documents(regions=regions)
+        targets = load_targets(regions=regions, indicators=indicators, documents=documents)
+        return cls(targets, regions, indicators, documents)
+
+    def region_ids(self) -> list[str]:
+        """Regions that have at least one document, sorted."""
+        return sorted(set(self.documents["region_id"].astype(str)))
+
+    def region_name(self, region_id: str) -> str:
+        """瑞金市 Ruijin."""
+        return region_labels(self.regions)[region_id]

@@ -1,0 +1,1 @@
+"""Chinese text: script conversion, numerals, and the project's own CJK font."""

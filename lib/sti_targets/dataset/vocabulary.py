@@ -1,0 +1,95 @@
+"""Every vocabulary of the curated tables, with its Chinese and English labels, in one place.
+
+The schema (schema.py) takes its allowed values from here, and the analyses, figures, pages and
+extraction take their labels and units from here, so no list is typed twice.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+CATEGORIES = (
+    "platforms",
+    "talent",
+    "financing",
+    "enterprises",
+    "rd_investment",
+    "tech_transfer",
+    "industry",
+    "ip",
+    "cooperation",
+    "governance",
+    "society",
+)
+CATEGORY_EN = {
+    "platforms": "Innovation platforms",
+    "talent": "Talent",
+    "financing": "Financing",
+    "enterprises": "Enterprises",
+    "rd_investment": "R&D investment",
+    "tech_transfer": "Technology transfer",
+    "industry": "Industry",
+    "ip": "Intellectual property",
+    "cooperation": "Cooperation",
+    "governance": "Governance",
+    "society": "Society",
+}
+CATEGORY_ZH = {
+    "platforms": "创新平台",
+    "talent": "人才",
+    "financing": "科技金融",
+    "enterprises": "企业",
+    "rd_investment": "研发投入",
+    "tech_transfer": "成果转化",
+    "industry": "产业",
+    "ip": "知识产权",
+    "cooperation": "合作",
+    "governance": "治理",
+    "society": "民生",
+}
+TARGET_TYPES = (
+    "level",
+    "increment",
+    "annual",
+    "cumulative",
+    "share",
+    "growth_rate",
+    "breakthrough",
+    "maintain",
+)
+TARGET_TYPE_EN = {
+    "level": "reach a stock",
+    "increment": "new additions in the period",
+    "annual": "per year / within the year",
+    "cumulative": "cumulative over the period",
+    "share": "a ratio to reach",
+    "growth_rate": "growth rate",
+    "breakthrough": "breakthrough from zero",
+    "maintain": "maintain",
+}
+PLATFORM_LEVELS = ("national", "provincial", "municipal", "county")
+COMPARATORS = (">=", "~", "=")
+REGION_LEVELS = ("province", "prefecture", "county")
+DOCUMENT_KINDS = ("five-year plan", "action plan", "implementation plan", "work points")
+SCRIPTS = ("zh-Hans", "zh-Hant")
+LEVEL_LABELS = {
+    "national": "国家级 national",
+    "provincial": "省级 provincial",
+    "municipal": "市级 municipal",
+    "county": "县级 county",
+}
+COMPARATOR_SIGNS = {">=": "≥", "~": "≈", "=": ""}
+
+# Money units and their factor to 亿元 (100 million yuan), for value_cny_100m.
+MONEY_UNITS_TO_100M = {"元": 1e-8, "万元": 1e-4, "亿元": 1.0, "千亿元": 10.0, "万亿元": 1e4}
+
+
+def category_label(category: str) -> str:
+    """创新平台 Innovation platforms."""
+    return f"{CATEGORY_ZH[category]} {CATEGORY_EN[category]}"
+
+
+def region_labels(regions: pd.DataFrame) -> pd.Series:
+    """region_id -> 瑞金市 Ruijin."""
+    ids = regions["region_id"].astype(str)
+    return pd.Series((regions["name_zh"] + " " + regions["name_en"]).astype(str).to_numpy(), index=ids)

@@ -1,0 +1,1 @@
+"""What analysts open: rendered report pages with their index, and the Voilà dashboard."""

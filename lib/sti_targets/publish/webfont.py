@@ -1,0 +1,22 @@
+"""A subset of the bundled CJK font, embedded in the HTML pages, so Chinese text renders in any
+browser, even on a machine without Chinese fonts (figures carry their text as pixels already)."""
+
+from __future__ import annotations
+
+from .. import paths
+
+
+def page_text() -> str:
+    """Every text a page can show: the tables, the notebooks, the library's labels, and the
+    Simplified form of the quotes."""
+    from ..dataset.loaders import load_targets
+
+    files = sorted(paths.DATA.glob("*.csv")) + sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+    files += sorted(paths.PACKAGE.rglob("*.py"))
+    text = "".join(p.read_text(encoding="utf-8") for p in files)
+    return text + "".join(load_targets()["quote_zh_hans"].astype(str))
+
+
+def embed(html: str, css: str) -> str:
+    """The page with the font CSS at the end of its <head>."""
+    return html.replace("</head>", css + "\n</head>", 1)
