@@ -77,6 +77,20 @@ DOCUMENTS = (
     Field("file", "text", "Source file, relative to data/", unique=True),
     Field("sha256", "sha256", "SHA-256 of the source file's bytes", pattern=r"^[0-9a-f]{64}$"),
     Field("source_note", "text", "Provenance and quirks of the copy", required=False),
+    Field(
+        "source_url",
+        "text",
+        "Where the document was published (empty where unknown)",
+        required=False,
+        pattern=r"^https?://\S+$",
+    ),
+    Field(
+        "retrieved",
+        "date",
+        "When the copy was retrieved: YYYY-MM-DD (empty where unknown)",
+        required=False,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+    ),
 )
 
 TARGETS = (
