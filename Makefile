@@ -9,16 +9,25 @@ STAMP := $(VENV)/.installed
 help: ## list the targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "needs Python 3.11 (python3.11 or python3 on PATH)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[all]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sti-targets)" >/dev/null
 	chmod a-w data/sources/*.txt
 	touch $(STAMP)
 
-setup: $(STAMP) ## create .venv and install the project with its test extras
+setup: $(STAMP) ## create .venv and install the project with every extra, at the versions in constraints.txt
+
+browser-deps: ## install Debian's chromium for the browser tests when it is missing (as root; else say how)
+	@command -v chromium >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else \
+	  echo "the browser tests need Debian's chromium: run  sudo apt-get install chromium  (or set STI_SKIP_BROWSER=1)"; exit 1; \
+	fi
 
 check: setup ## run every data check (schema, integrity, sha256 of sources, quotes)
 	$(BIN)/sti-targets check
@@ -26,10 +35,13 @@ check: setup ## run every data check (schema, integrity, sha256 of sources, quot
 reports: setup ## check the data and render every report into reports/ (HTML + index)
 	$(BIN)/sti-targets render
 
-test: setup ## run every test: unit tests and nbval on the committed notebooks
+test: setup browser-deps lint ## run every test: lint, unit, integration, nbval on the notebooks, browser
 	$(BIN)/python -m pytest --nbval tests notebooks
 
-test-browser: setup ## browser tests only (Playwright driving Debian's chromium)
+test-unit: setup ## the fast unit tests only (no kernels, no browser)
+	$(BIN)/python -m pytest -m "not integration and not browser" tests
+
+test-browser: setup browser-deps ## browser tests only (Playwright driving Debian's chromium)
 	$(BIN)/python -m pytest tests/browser
 
 explore: setup ## serve the explorer as a dashboard on 127.0.0.1 (PORT=8866)
@@ -46,7 +58,11 @@ bench: setup ## run the benchmarks and print their figures
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_extract.py
 
+lock: setup ## rewrite constraints.txt from the installed environment (after changing pyproject.toml)
+	{ sed -n '1,/^# Regenerate/p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -iv '^sti.targets'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
 clean: ## remove generated reports (keeps .venv)
 	find reports -mindepth 1 ! -name README.md -delete
 
-.PHONY: help setup check reports test test-browser explore notebooks lint bench clean
+.PHONY: help setup browser-deps check reports test test-unit test-browser explore notebooks lint lock bench clean

@@ -8,9 +8,19 @@ from pathlib import Path
 import pytest
 from sti_targets.paths import PROJECT_ROOT
 
-FIXTURES = Path(__file__).parent / "fixtures"
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
 GOOD = FIXTURES / "good"
 BAD = FIXTURES / "bad"
+
+
+def pytest_collection_modifyitems(items):
+    """The layers, by folder: tests/integration runs real kernels, papermill, render and installs;
+    tests/browser drives chromium; everything else is a fast unit test (`make test-unit`)."""
+    for item in items:
+        parts = Path(item.path).relative_to(HERE).parts
+        if parts[0] in ("integration", "browser"):
+            item.add_marker(getattr(pytest.mark, parts[0]))
 
 
 @pytest.fixture
