@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .errors import DataError
@@ -69,6 +70,26 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return run_evaluate(args)
 
 
+def whole_number(low: int, high: int | None = None, what: str = ""):
+    """An argparse type: a whole number from ``low`` to ``high``, else a message giving the range."""
+
+    def parse(text: str) -> int:
+        valid = f"{low} to {high}{what}" if high is not None else f"{low} or more"
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; use {valid}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{value} is out of range; use {valid}")
+        return value
+
+    return parse
+
+
+CORES = os.cpu_count() or 1
+DAY = 86_400
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sti-targets", description="Curated targets of Chinese science-and-technology plans."
@@ -82,8 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="execute the notebooks with papermill and write HTML reports and an index")
     p.add_argument("--region", action="append", metavar="ID", help="a region to render (repeatable; default: all)")
     p.add_argument("--output", default=None, help="output folder (default: reports/)")
-    p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: number of cores)")
-    p.add_argument("--timeout", type=int, default=600, help="seconds one notebook may run (default: 600)")
+    p.add_argument(
+        "--jobs",
+        type=whole_number(1, CORES, " (this machine's cores)"),
+        default=None,
+        help=f"notebooks run in parallel, 1 to {CORES} (default: {CORES}, the number of cores)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=whole_number(1, DAY),
+        default=600,
+        help=f"seconds one notebook may run, 1 to {DAY} (default: 600)",
+    )
     p.add_argument("--force", action="store_true", help="render even reports that are up to date")
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("explore", help="serve notebooks/explore.ipynb as a dashboard (Voilà) on 127.0.0.1")
@@ -104,17 +135,41 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a full disk or closed pipe shows here, not at exit as a stray traceback
+        return code
     except DataError as exc:
         print(exc.describe(), file=sys.stderr)
         print(f"failed: {len(exc.problems)} problem(s) in the input", file=sys.stderr)
         return 1
     except BrokenPipeError:  # stdout closed early (| head): not an error of the command
-        sys.stderr.close()
+        _silence_stdout()
         return 0
+    except UnicodeEncodeError as exc:
+        _silence_stdout()
+        print(
+            f"error: the output's encoding ({exc.encoding}) cannot write Chinese text; "
+            "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        _silence_stdout()
+        print(f"error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted: files written so far are complete; run the command again to finish", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of the broken stream is silent."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":
