@@ -13,7 +13,7 @@ import sys
 import time
 
 from sti_targets import load_documents
-from sti_targets.extract.extractor import extract_targets, read_plan
+from sti_targets.extract import extract_targets, read_plan
 from sti_targets.paths import DATA
 
 
