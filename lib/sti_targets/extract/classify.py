@@ -8,10 +8,13 @@ from .candidates import Candidate, Context, Place, Sentence, Token
 from .lexicon import (
     ABOUT_BEFORE,
     AT_LEAST_BEFORE,
+    CUMULATIVE_WORD,
     EVERY_YEAR,
     GROWTH,
     LEVEL,
     LEVELS,
+    MAINTAIN_WORD,
+    RESPECTIVELY,
     STRETCH,
     SUFFIX_COMPARATORS,
     VERB,
@@ -45,7 +48,7 @@ def describe(context: Context, sentence: Sentence, token: Token, place: Place, p
         target_type=target_type,
         comparator=compare(token, text[place.lead_start : token.start], previous),
         target_year=year,
-        level=find_level(named if LEVEL.search(named) else scope, place.index if "分别" in quote else None),
+        level=find_level(named if LEVEL.search(named) else scope, place.index if RESPECTIVELY in quote else None),
         is_stretch=is_stretch(text, sentence, token, place.clause_start),
         indicator_id=indicator,
         confidence=round(min(confidence, 0.95), 2),
@@ -59,9 +62,9 @@ def classify(token: Token, quote: str, own: str, before: str) -> str:
         return "breakthrough"
     if token.unit == "%" and GROWTH.search(quote):
         return "growth_rate"
-    if "保持" in own:
+    if MAINTAIN_WORD in own:
         return "maintain"
-    if "累计" in own:
+    if CUMULATIVE_WORD in own:
         return "cumulative"
     if token.unit in ("%", FRACTION_UNIT, "个百分点"):
         return "share"

@@ -51,6 +51,12 @@ ABOUT_WORDS = ("约", "大约")
 AT_LEAST_BEFORE = re.compile(rf"(?:{alternation(*AT_LEAST_WORDS)})\s*$")
 ABOUT_BEFORE = re.compile(rf"(?:{alternation(*ABOUT_WORDS)})\s*$")
 
+# --- words that set a target's type or reading ----------------------------------------------------
+
+CUMULATIVE_WORD = "累计"  # cumulative over the period
+MAINTAIN_WORD = "保持"  # maintain a level
+RESPECTIVELY = "分别"  # several numbers in one clause, for the things it names in order
+
 # --- commitment and look-back ----------------------------------------------------------------------
 
 STRETCH_WORDS = ("力争", "争取")  # strive to: is_stretch
@@ -78,16 +84,18 @@ ADDITION_VERBS = (
 FLOW_VERBS = "通过|摸排|组织|举办|签订|征集|开展|实施|支持|推荐|发放|集聚|推动|转化|形成"
 LEVEL_VERBS = "达到|达|总数|拥有|进入"
 VERB = re.compile(f"(?P<addition>{ADDITION_VERBS})|(?P<flow>{FLOW_VERBS})|(?P<level>{LEVEL_VERBS})")
+# Words that make a number a commitment wherever they stand before it or just after it.
 COMMITMENT = re.compile(
-    f"{VERB.pattern}|{STRETCH.pattern}|{alternation('确保', '保持', '突破', '超', '不少于', '不低于', '以上', '左右')}"
+    f"{VERB.pattern}|{STRETCH.pattern}|{alternation('确保', MAINTAIN_WORD, *AT_LEAST_WORDS, '以上', '左右')}"
 )
 # Words before 零的突破 that name no thing it is about ("力争实现突破").
 SUBJECT_FILLER = re.compile(f"{STRETCH.pattern}|努力|实现|在|上")
 
 # --- tiers -----------------------------------------------------------------------------------------
 
-LEVEL = re.compile(r"(国家|省|地市|市|县)本?级|(?<![全本外])(国家|省)(?=重点|技术|工程|科技奖|高新|主要|农业)")
 LEVELS = {"国家": "national", "省": "provincial", "地市": "municipal", "市": "municipal", "县": "county"}
+# 省级, 国家级, 市本级; 国家 or 省 before what they award (国家重点实验室, 省科技奖) but not 全省.
+LEVEL = re.compile(rf"({alternation(*LEVELS)})本?级|(?<![全本外])(国家|省)(?=重点|技术|工程|科技奖|高新|主要|农业)")
 
 # --- indicators ------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .candidates import Candidate, Context, Place, Sentence, Token
 from .classify import describe
-from .lexicon import COMMITMENT, FUTURE_CUE, NEW_CUE, PAST_CUE, YEAR
+from .lexicon import COMMITMENT, FUTURE_CUE, NEW_CUE, PAST_CUE, RESPECTIVELY, YEAR
 from .numbers import find_tokens, label_reason
 from .spans import CLAUSE_END, SENTENCE_END, split_spans, trim
 
@@ -64,7 +64,7 @@ def read_sentence(context: Context, sentence: Sentence) -> list[Candidate]:
 def quote_spans(text: str, start: int, end: int, tokens: list[Token]) -> list[tuple[int, int]]:
     """Each token's quote: its clause, cut at the "、" (or right after the number) between two
     numbers; the whole clause for all where it says 分别 or has a 零的突破."""
-    if not tokens or "分别" in text[start:end] or any(t.kind == "breakthrough" for t in tokens):
+    if not tokens or RESPECTIVELY in text[start:end] or any(t.kind == "breakthrough" for t in tokens):
         return [(start, end)] * len(tokens)
     spans, quote_start = [], start
     for left, right in zip(tokens, tokens[1:], strict=False):

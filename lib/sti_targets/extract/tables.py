@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .candidates import Candidate, Context
 from .classify import find_level, guess_indicator
-from .lexicon import RANGE_MARKS, SUFFIX, SUFFIX_COMPARATORS, UNIT
+from .lexicon import CUMULATIVE_WORD, RANGE_MARKS, SUFFIX, SUFFIX_COMPARATORS, UNIT
 from .numbers import NUMBER
 
 TARGET_HEADER = re.compile(r"^((?:19|20)\d{2})\s*年\s*(?:目标值|目标|预期值|规划值)$")
@@ -17,7 +17,7 @@ BASELINE_HEADER = re.compile(r"^((?:19|20)\d{2})\s*年\s*(?:完成值|基期值|
 CAPTION = re.compile(r"^(?:表|专栏)|^\d+-\d+")
 HEADER_CELL_MAX = 12
 TABLE_CELL = re.compile(
-    rf"^(?P<verb>新增|累计)?\s*(?P<low>{NUMBER})(?:\s*[{RANGE_MARKS}]\s*(?P<high>{NUMBER}))?\s*(?P<unit>{UNIT})?"
+    rf"^(?P<verb>新增|{CUMULATIVE_WORD})?\s*(?P<low>{NUMBER})(?:\s*[{RANGE_MARKS}]\s*(?P<high>{NUMBER}))?\s*(?P<unit>{UNIT})?"
     rf"\s*(?P<suffix>{SUFFIX})?$"
 )
 LABEL_UNIT = re.compile(r"[(（]\s*([^()（）]+?)\s*[)）]?\s*$")
@@ -108,7 +108,7 @@ def describe_table_row(
     """A table row's target: value from the target cell, unit from the cell or the label's "(单位)"."""
     label_unit = LABEL_UNIT.search(label)
     unit = cell["unit"] or (label_unit.group(1) if label_unit else "")
-    if "累计" in label or cell["verb"] == "累计":
+    if CUMULATIVE_WORD in label or cell["verb"] == CUMULATIVE_WORD:
         target_type = "cumulative"
     elif unit == "%":
         target_type = "share"
