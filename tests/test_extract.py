@@ -393,7 +393,7 @@ def test_the_largest_source_is_extracted_well_under_a_second():
     documents = load_documents()
     largest = max(documents["file"], key=lambda f: (DATA / f).stat().st_size)
     raw = read_plan(DATA / largest)
-    extract_targets(raw)  # warm-up: loads the converter and the indicator table
+    extract_targets(raw)  # warm-up: loads the converter, the indicator table and the keyword table
     timings = []
     for _ in range(3):
         start = time.perf_counter()
