@@ -63,9 +63,10 @@ STRETCH_WORDS = ("力争", "争取")  # strive to: is_stretch
 STRETCH = re.compile(alternation(*STRETCH_WORDS))
 EVERY_YEAR = re.compile("每年")
 WITHIN_YEAR = re.compile("年内|全年")
-YEAR = re.compile(rf"(?<![\d{RANGE_MARKS}])((?:19|20)\d{{2}})\s*年")
+CALENDAR_YEAR = r"(?:19|20)\d{2}"
+YEAR = re.compile(rf"(?<![\d{RANGE_MARKS}])({CALENDAR_YEAR})\s*年")
 FUTURE_YEAR = re.compile(
-    rf"(?:{alternation('到', '至', *STRETCH_WORDS)})\s*((?:19|20)\d{{2}})\s*年|((?:19|20)\d{{2}})\s*年\s*目标"
+    rf"(?:{alternation('到', '至', *STRETCH_WORDS)})\s*({CALENDAR_YEAR})\s*年|({CALENDAR_YEAR})\s*年\s*目标"
 )
 FUTURE_CUE = re.compile(rf"到\s*\d{{4}}\s*年|{STRETCH.pattern}|确保|{EVERY_YEAR.pattern}|{WITHIN_YEAR.pattern}")
 NEW_CUE = re.compile("新增|新建|新引进|计划|预计")

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from .candidates import Candidate, Context
 from .classify import find_level, guess_indicator
-from .lexicon import CUMULATIVE_WORD, RANGE_MARKS, SUFFIX, SUFFIX_COMPARATORS, UNIT
+from .lexicon import CALENDAR_YEAR, CUMULATIVE_WORD, RANGE_MARKS, SUFFIX, SUFFIX_COMPARATORS, UNIT
 from .numbers import NUMBER
 
-TARGET_HEADER = re.compile(r"^((?:19|20)\d{2})\s*年\s*(?:目标值|目标|预期值|规划值)$")
-BASELINE_HEADER = re.compile(r"^((?:19|20)\d{2})\s*年\s*(?:完成值|基期值|基数|现状值|实际值|基准值)$")
+TARGET_HEADER = re.compile(rf"^({CALENDAR_YEAR})\s*年\s*(?:目标值|目标|预期值|规划值)$")
+BASELINE_HEADER = re.compile(rf"^({CALENDAR_YEAR})\s*年\s*(?:完成值|基期值|基数|现状值|实际值|基准值)$")
 CAPTION = re.compile(r"^(?:表|专栏)|^\d+-\d+")
 HEADER_CELL_MAX = 12
 TABLE_CELL = re.compile(
