@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sti_targets.chinese.numerals import chinese_numerals, number_forms, parse_chinese_numeral
-from sti_targets.chinese.script import to_simplified
+from sti_targets.chinese.script import to_full_width, to_half_width, to_simplified
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,13 @@ def test_number_forms_cover_digits_full_width_and_chinese():
     forms = number_forms(300.0)
     assert {"300", "三百", "３００"} <= forms
     assert "2.6" in number_forms(2.6)
+
+
+def test_full_width_forms_are_one_table_read_both_ways():
+    ascii_forms = "0123456789.%-~,"
+    assert to_full_width(ascii_forms) == "０１２３４５６７８９．％－～，"
+    assert to_half_width(to_full_width(ascii_forms)) == ascii_forms
+    assert {"２．６", "１，２００"} <= number_forms(2.6) | number_forms(1200.0)
 
 
 def test_taiwan_words_become_mainland_words():

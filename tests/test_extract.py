@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import statistics
 import time
 
@@ -11,8 +12,12 @@ import opencc
 import pandas as pd
 import pytest
 from sti_targets import DataError, load_documents, load_indicators
+from sti_targets.chinese.numerals import LARGE_UNITS, SMALL_UNITS
+from sti_targets.chinese.script import to_full_width
 from sti_targets.cli import main
-from sti_targets.extract.extractor import COLUMNS, extract_targets, read_plan
+from sti_targets.dataset.vocabulary import FRACTION_UNIT, MONEY_UNITS_TO_100M, UNITS
+from sti_targets.extract import COLUMNS, extract_targets, read_plan
+from sti_targets.extract.lexicon import KEYWORD_COLUMNS, indicator_keywords
 from sti_targets.paths import DATA
 
 SOURCES = sorted((DATA / "sources").glob("*.txt"))
@@ -108,6 +113,8 @@ def test_traditional_text_is_quoted_in_its_own_characters():
         ("到2025年,新增高新技术企业十五家。", 15, "家"),
         ("到2025年,培育科技型中小企业一千家。", 1000, "家"),
         ("到2025年,科技型企业达到1.2万家。", 1.2, "万家"),
+        ("到2025年,科技型企业达到两万家。", 2, "万家"),
+        ("到2025年,产业规模突破十亿元。", 10, "亿元"),
         ("到2025年,研发投入达到5000万元。", 5000, "万元"),
         ("到2025年,技术合同成交额达到12亿元。", 12, "亿元"),
         ("到2025年,产业规模突破1千亿元。", 1, "千亿元"),
@@ -119,6 +126,23 @@ def test_traditional_text_is_quoted_in_its_own_characters():
 def test_numerals_and_units(text, value, unit):
     row = only(text)
     assert (row["value"], row["unit"]) == (value, unit)
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_every_unit_of_the_vocabulary_is_read(unit):
+    assert values(f"到2025年,新增项目3{unit}。") == [(3, None, unit)]
+
+
+def test_the_units_found_in_the_sources_are_the_vocabulary_s():
+    found = {unit for path in SOURCES for unit in extract_targets(read_plan(path))["unit"]}
+    assert found <= set(UNITS) | {FRACTION_UNIT}
+
+
+@pytest.mark.parametrize("unit", [u for u in UNITS if u.endswith("元") and "/" not in u])
+def test_every_money_unit_read_has_its_factor_to_100m_yuan(unit):
+    yuan = math.prod(SMALL_UNITS.get(c) or LARGE_UNITS[c] for c in unit.removesuffix("元"))
+    assert MONEY_UNITS_TO_100M[unit] == pytest.approx(yuan / 1e8)
+    assert only("到2025年,产业规模突破5" + unit + "。")["unit"] == unit
 
 
 @pytest.mark.parametrize(
@@ -256,6 +280,38 @@ def test_a_restated_target_is_noted():
     assert f"restates the target at offset {found[0]['quote_start']}" in found[1]["note"]
 
 
+def test_the_keyword_table_names_the_new_additions_indicator_for_increments():
+    assert only("到2025年,高新技术企业达到300家。")["indicator_id"] == "hightech_enterprises"
+    assert only("到2025年,新增高新技术企业300家。")["indicator_id"] == "hightech_enterprises_new"
+    assert only("到2025年,新增省级重点实验室3家。")["indicator_id"] == "key_labs"
+
+
+def test_a_bad_row_of_the_keyword_table_is_reported_with_its_line_and_column(tmp_path):
+    path = tmp_path / "indicator_keywords.csv"
+    lines = [
+        ",".join(KEYWORD_COLUMNS),
+        "重点实验室,key_labs,",
+        "研发(,rd_gdp_ratio,",
+        "孵化器,incubator,",
+        ",key_labs,",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        indicator_keywords(path)
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 3, problems
+    assert "line 3, column pattern: '研发(': not a regular expression" in problems[0]
+    assert "line 4, column indicator_id: 'incubator': not an indicator_id of data/indicators.csv" in problems[1]
+    assert "line 5, column pattern: '': a pattern is required" in problems[2]
+
+
+def test_a_keyword_table_without_its_header_is_refused(tmp_path):
+    path = tmp_path / "indicator_keywords.csv"
+    path.write_text("重点实验室,key_labs\n", encoding="utf-8")
+    with pytest.raises(DataError, match="line 1: .*the header must be pattern,indicator_id,increment_indicator_id"):
+        indicator_keywords(path)
+
+
 # --- what is not a target -------------------------------------------------------------------------------
 
 
@@ -326,7 +382,8 @@ def test_a_traditional_copy_of_a_source_gives_the_same_targets(config):
 
 def test_a_full_width_copy_of_a_source_gives_the_same_targets_at_the_same_offsets():
     raw = read_plan(DATA / "sources" / "jingdezhen_2023-2025_sti_implementation_plan.txt")
-    wide = raw.translate(str.maketrans("0123456789.%,", "０１２３４５６７８９．％，"))
+    wide = to_full_width(raw)
+    assert wide != raw
     original, full_width = extract_targets(raw), extract_targets(wide)
     assert list(full_width["value"]) == list(original["value"])
     assert list(full_width["quote_start"]) == list(original["quote_start"])
@@ -336,7 +393,7 @@ def test_the_largest_source_is_extracted_well_under_a_second():
     documents = load_documents()
     largest = max(documents["file"], key=lambda f: (DATA / f).stat().st_size)
     raw = read_plan(DATA / largest)
-    extract_targets(raw)  # warm-up: loads the converter and the indicator table
+    extract_targets(raw)  # warm-up: loads the converter, the indicator table and the keyword table
     timings = []
     for _ in range(3):
         start = time.perf_counter()

@@ -59,15 +59,15 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract.extractor import run_extract
+    from .extract import run_extract
 
-    return run_extract(args)
+    return run_extract(args.file, region=args.region, doc_id=args.doc_id)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .extract.evaluate import run_evaluate
 
-    return run_evaluate(args)
+    return run_evaluate()
 
 
 def whole_number(low: int, high: int | None = None, what: str = ""):

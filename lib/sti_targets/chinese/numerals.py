@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import re
 
-DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "兩": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+from .script import to_full_width
+
+CHINESE_DIGITS = "零一二三四五六七八九"  # CHINESE_DIGITS[n] is how a plan writes the digit n
+DIGITS = {digit: n for n, digit in enumerate(CHINESE_DIGITS)} | {"〇": 0, "两": 2, "兩": 2}
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 LARGE_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
+# Below 万: a plan writes 万 and 亿 as part of a unit after such a numeral (十五家, 两万家, 十亿元).
+SMALL_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS)
+NUMERAL_CHARS = SMALL_NUMERAL_CHARS + "".join(LARGE_UNITS)
 CHINESE_NUMERAL = re.compile(f"[{NUMERAL_CHARS}]+")
 # Words that state a number without a numeral, and the (value, unit) they stand for.
 NUMBER_WORDS = {
     "全覆盖": (100.0, "%"),
     "全覆蓋": (100.0, "%"),
 }
-FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")
+FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")  # numerator, denominator
 CHINESE_FRACTION = re.compile(f"([{NUMERAL_CHARS}]+)分之([{NUMERAL_CHARS}]+)")
 
 
@@ -59,7 +50,7 @@ def chinese_numerals(n: int) -> set[str]:
     if n < 0:
         return set()
     if n < 10:
-        forms = {"零一二三四五六七八九"[n]}
+        forms = {CHINESE_DIGITS[n]}
         return forms | ({"两"} if n == 2 else set())
     if n >= 10_000:
         high, low = divmod(n, 10_000)
@@ -68,17 +59,17 @@ def chinese_numerals(n: int) -> set[str]:
         return {h + "万" for h in chinese_numerals(high)}
     out = ""
     pending_zero = False
-    for unit, name in ((1000, "千"), (100, "百"), (10, "十")):
+    for name, unit in sorted(SMALL_UNITS.items(), key=lambda item: -item[1]):
         d, n = divmod(n, unit)
         if d:
             if pending_zero:
                 out += "零"
                 pending_zero = False
-            out += "零一二三四五六七八九"[d] + name
+            out += CHINESE_DIGITS[d] + name
         elif out:
             pending_zero = True
     if n:
-        out += ("零" if pending_zero else "") + "零一二三四五六七八九"[n]
+        out += ("零" if pending_zero else "") + CHINESE_DIGITS[n]
     forms = {out}
     if out.startswith("一十"):
         forms.add(out[1:])
@@ -93,8 +84,7 @@ def number_forms(value: float) -> set[str]:
     if float(value).is_integer():
         n = int(value)
         forms |= {str(n), f"{n:,}"} | chinese_numerals(n)
-    full = str.maketrans("0123456789.", "０１２３４５６７８９．")
-    return forms | {f.translate(full) for f in forms}
+    return forms | {to_full_width(f) for f in forms}
 
 
 def fractions_in(quote: str) -> set[float]:

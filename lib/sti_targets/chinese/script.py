@@ -36,9 +36,15 @@ def to_simplified(text: str) -> str:
     return out
 
 
-FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－～，", "0123456789.%-~,")
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－～，", "0123456789.%-~,")  # full-width -> ASCII
+TO_FULL_WIDTH = {ascii_code: full_code for full_code, ascii_code in FULL_WIDTH.items()}  # ASCII -> full-width
 
 
 def to_half_width(text: str) -> str:
     """Full-width digits and the punctuation of numbers as ASCII (same length)."""
     return text.translate(FULL_WIDTH)
+
+
+def to_full_width(text: str) -> str:
+    """ASCII digits and the punctuation of numbers in their full-width forms (same length)."""
+    return text.translate(TO_FULL_WIDTH)

@@ -80,8 +80,19 @@ LEVEL_LABELS = {
 }
 COMPARATOR_SIGNS = {">=": "≥", "~": "≈", "=": ""}
 
+# --- units ----------------------------------------------------------------------------------------
 # Money units and their factor to 亿元 (100 million yuan), for value_cny_100m.
-MONEY_UNITS_TO_100M = {"元": 1e-8, "万元": 1e-4, "亿元": 1.0, "千亿元": 10.0, "万亿元": 1e4}
+MONEY_UNITS_TO_100M = {"元": 1e-8, "万元": 1e-4, "亿元": 1.0, "百亿元": 100.0, "千亿元": 1000.0, "万亿元": 1e4}
+# The units a 零的突破 may count in: its indicator's natural unit if it is one of these, else 个.
+COUNT_UNITS = ("家", "个", "项", "人", "名", "件")
+# Every unit extract reads after a number ("300家", "1.2万家", "50亿元"); a row of a flattened table
+# may also take the unit its label names in brackets ("研发投入强度(%)").
+UNITS = (
+    *MONEY_UNITS_TO_100M, "%", "个百分点", "百分点", "万元/人", "万人次", "人次", "万家", "万人", "万件", "万个",
+    "万户", "万亩", "万吨", *COUNT_UNITS, "场", "次", "支", "所", "户", "条", "座", "台", "套", "篇", "部", "种",
+    "批", "期", "倍", "亩", "吨", "公里",
+)  # fmt: skip
+FRACTION_UNIT = "fraction"  # the unit of a target written as a fraction (1/3): value 0.3333
 
 
 def category_label(category: str) -> str:

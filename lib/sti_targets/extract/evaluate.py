@@ -24,7 +24,6 @@ Taiwan-style words) are held out and only measured.
 
 from __future__ import annotations
 
-import argparse
 import math
 import re
 
@@ -32,7 +31,8 @@ import pandas as pd
 
 from .. import paths
 from ..dataset.loaders import load_documents, load_targets
-from .extractor import extract_targets, read_plan
+from .normalise import read_plan
+from .pipeline import extract_targets
 
 SPLITS = {
     "development": ("jingdezhen_2023_2025", "yancheng_2023", "ruijin_2021_2025"),
@@ -175,7 +175,7 @@ def summarise(frame: pd.DataFrame) -> pd.DataFrame:
     return add_rates(pd.DataFrame(rows))
 
 
-def run_evaluate(args: argparse.Namespace) -> int:
+def run_evaluate() -> int:
     """``sti-targets evaluate``: the table per document, then development, held-out and overall lines."""
     frame = evaluate_documents()
     print(frame.set_index("doc_id").to_string(float_format=lambda x: f"{x:.3f}"))

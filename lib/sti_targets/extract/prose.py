@@ -1,0 +1,81 @@
+"""The prose of a plan: paragraphs (lines), sentences (。！？) and clauses (，；：), the numbers
+a clause commits to, and each number's quote (several in one clause are cut at the "、" between
+them: "新增国家级众创空间2个、省级众创空间5个")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .candidates import Candidate, Context, Place, Sentence, Token
+from .classify import describe
+from .lexicon import COMMITMENT, FUTURE_CUE, NEW_CUE, PAST_CUE, RESPECTIVELY, YEAR
+from .numbers import find_tokens, label_reason
+from .spans import CLAUSE_END, SENTENCE_END, split_spans, trim
+
+
+def read_paragraph(context: Context, start: int, end: int) -> list[Candidate]:
+    """Candidates of one line; a year, or a look back, carries over to the sentences after it."""
+    found, year, past = [], None, False
+    for s, e in split_spans(context.plan.text, start, end, SENTENCE_END):
+        sentence = describe_sentence(context, s, e, past)
+        past = sentence.past
+        if not past:
+            sentence = replace(sentence, year=sentence.year or year)
+            year = sentence.year
+            found += read_sentence(context, sentence)
+    return found
+
+
+def describe_sentence(context: Context, start: int, end: int, after_past: bool) -> Sentence:
+    """The year a sentence states, and whether it commits to the future or reports the past.
+
+    Past: it has a retrospective word (截至, 以来, 较2015年, 尚未 ...), or names a year before the
+    plan's last one, or follows a past sentence of its paragraph without naming a year; unless a
+    commitment (到2025年, 力争, 每年, 年内 ...) governs it or (for the last two) it says 新增/新建.
+    """
+    text = context.plan.text[start:end]
+    years = [int(y) for y in YEAR.findall(context.masked, start, end)]
+    end_year = context.end_year
+    future = bool(FUTURE_CUE.search(text)) or any(end_year is not None and y >= end_year for y in years)
+    earlier_year = any(end_year is not None and y < end_year for y in years)
+    undated = (earlier_year or (after_past and not years)) and not NEW_CUE.search(text)
+    past = not future and (bool(PAST_CUE.search(text)) or undated)
+    return Sentence(start, end, max(years) if years else None, past, future)
+
+
+def read_sentence(context: Context, sentence: Sentence) -> list[Candidate]:
+    """Candidates in the clauses of a sentence."""
+    text = context.plan.text
+    found = []
+    for start, end in split_spans(text, sentence.start, sentence.end, CLAUSE_END):
+        tokens = [t for t in find_tokens(text, start, end) if not label_reason(text, start, end, t)]
+        previous: tuple[Token, Candidate] | None = None
+        for index, (token, quote) in enumerate(zip(tokens, quote_spans(text, start, end, tokens), strict=True)):
+            if not is_committed(text, sentence, token):
+                continue
+            lead_start = max(quote[0], previous[0].end) if previous else quote[0]
+            place = Place(start, quote[0], quote[1], lead_start, index)
+            candidate = describe(context, sentence, token, place, previous[1] if previous else None)
+            found.append(candidate)
+            previous = (token, candidate)
+    return found
+
+
+def quote_spans(text: str, start: int, end: int, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Each token's quote: its clause, cut at the "、" (or right after the number) between two
+    numbers; the whole clause for all where it says 分别 or has a 零的突破."""
+    if not tokens or RESPECTIVELY in text[start:end] or any(t.kind == "breakthrough" for t in tokens):
+        return [(start, end)] * len(tokens)
+    spans, quote_start = [], start
+    for left, right in zip(tokens, tokens[1:], strict=False):
+        mark = text.rfind("、", left.end, right.start)
+        quote_end, next_start = (mark, mark + 1) if mark >= 0 else (left.end, left.end)
+        spans.append(trim(text, quote_start, quote_end))
+        quote_start = next_start
+    spans.append(trim(text, quote_start, end))
+    return spans
+
+
+def is_committed(text: str, sentence: Sentence, token: Token) -> bool:
+    """A future cue governs the sentence, or a commitment word comes before or just after the number."""
+    return sentence.future or bool(COMMITMENT.search(text, sentence.start, token.end + 4))
