@@ -47,6 +47,11 @@ test-browser: setup browser-deps ## browser tests only (Playwright driving Debia
 explore: setup ## serve the explorer as a dashboard on 127.0.0.1 (PORT=8866)
 	$(BIN)/sti-targets explore $(if $(PORT),--port $(PORT))
 
+lab: setup ## open the workbook in JupyterLab on 127.0.0.1 (PORT=8888)
+	@if [ "$$(id -u)" = 0 ]; then echo "running as root: JupyterLab needs --allow-root, which this target passes; the server still listens on 127.0.0.1 only"; fi
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(or $(PORT),8888) --ServerApp.open_browser=False \
+	  --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
 notebooks: setup ## re-execute the notebooks in place (after a deliberate change of data or analysis)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
 
@@ -65,4 +70,4 @@ lock: setup ## rewrite constraints.txt from the installed environment (after cha
 clean: ## remove generated reports (keeps .venv)
 	find reports -mindepth 1 ! -name README.md -delete
 
-.PHONY: help setup browser-deps check reports test test-unit test-browser explore notebooks lint lock bench clean
+.PHONY: help setup browser-deps check reports test test-unit test-browser explore lab notebooks lint lock bench clean
