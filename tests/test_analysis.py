@@ -272,9 +272,10 @@ def test_every_conflict_row_shows_the_warning_and_the_other_reading(ruijin, data
 def test_badges_use_the_palette_and_stretch_is_marked(ruijin, data):
     html = ruijin.section("enterprises")._repr_html_()
     assert f"background:{TYPE_COLOURS['cumulative']}" in html and "cumulative 累计" in html
-    assert html.count("stretch 力争") >= 1 + int(
-        analysis.category_targets(data.targets, "ruijin", "enterprises")["stretch 力争"].astype(bool).sum()
-    )
+    listed = analysis.category_targets(data.targets, "ruijin", "enterprises")
+    stretched = listed["type 类型"].str.endswith(" · stretch 力争")
+    assert listed.loc[stretched, "target_id"].tolist() == ["ruijin-015", "ruijin-016", "ruijin-017"]  # 力争
+    assert html.count(">stretch 力争</span>") == stretched.sum()
     others = ruijin.others()._repr_html_()
     assert f"background:{CATEGORY_COLOURS['ip']}" in others
     headline = Comparison(data).headline()._repr_html_()

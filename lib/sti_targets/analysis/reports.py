@@ -30,13 +30,12 @@ from .figures import (
     text_colour,
 )
 from .palette import CATEGORY_COLOURS, TYPE_COLOURS
-from .summaries import Cell
+from .summaries import MARK_SEPARATOR, STRETCH, Cell
 
 TABLE_CLASS = "dataframe sti-table"
 ID_COLUMN = "target_id"
 TYPE_COLUMN = "type 类型"
 CATEGORY_COLUMN = "category 类别"
-STRETCH_COLUMN = "stretch 力争"
 OTHER_READING_COLUMN = "⚠ other reading 另一读法"
 TYPE_OF_LABEL = {target_type_label(t): t for t in TARGET_TYPES}
 CATEGORY_OF_LABEL = {category_label(c): c for c in CATEGORIES}
@@ -46,11 +45,10 @@ NOWRAP = "text-align:left;vertical-align:top;white-space:nowrap"
 # Widths that keep long text readable and short values on one line.
 COLUMN_STYLES = {
     "指标 indicator": LEFT + ";min-width:10em",
-    "quote 原文": LEFT + ";min-width:12em",
-    "note 说明": LEFT + ";min-width:16em",
+    "quote 原文": LEFT + ";min-width:11em",
+    "note 说明": LEFT + ";min-width:14em",
     "target 目标": NOWRAP,
     "baseline 基期": NOWRAP,
-    "region 地区": NOWRAP,
 }
 CONFLICT_COLUMN = "conflict 矛盾"
 
@@ -94,7 +92,7 @@ def decimals(values: pd.Series) -> int:
 
 
 def stretch_badge() -> str:
-    return badge("stretch 力争", None)
+    return badge(STRETCH, None)
 
 
 class Table:
@@ -142,14 +140,17 @@ class Table:
             return LEFT, inner
         if column == ID_COLUMN:
             return NOWRAP + ";font-family:monospace", self.id_link(str(value))
-        if column == TYPE_COLUMN and value in TYPE_OF_LABEL:
-            return NOWRAP, badge(value, TYPE_COLOURS[TYPE_OF_LABEL[value]])
+        if column == TYPE_COLUMN and value.split(MARK_SEPARATOR)[0] in TYPE_OF_LABEL:
+            kind, *marks = value.split(MARK_SEPARATOR)  # "share 比重 · stretch 力争"
+            badges = [badge(kind, TYPE_COLOURS[TYPE_OF_LABEL[kind]])] + [stretch_badge() for m in marks if m == STRETCH]
+            return LEFT, "<br>".join(badges)
         if column == CATEGORY_COLUMN and value in CATEGORY_OF_LABEL:
-            return NOWRAP, badge(value, CATEGORY_COLOURS[CATEGORY_OF_LABEL[value]])
-        if column == STRETCH_COLUMN:
+            return LEFT, badge(value, CATEGORY_COLOURS[CATEGORY_OF_LABEL[value]], wrap=True)
+        if column == STRETCH:
             return NOWRAP, stretch_badge() if value else ""
         if column == OTHER_READING_COLUMN:
-            return LEFT, f'<span class="sti-warn"><strong>{escape(str(value))}</strong></span>' if value else ""
+            warning = escape(str(value)).replace("⚠", "<strong>⚠</strong>", 1)
+            return LEFT, f'<span class="sti-warn">{warning}</span>' if value else ""
         if places is not None:
             return RIGHT, "" if pd.isna(value) else f"{value:.{places}f}"
         if column == CONFLICT_COLUMN:  # long snake_case ids may break after an underscore

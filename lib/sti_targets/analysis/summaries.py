@@ -141,7 +141,7 @@ class Statement:
     conflict: bool = False
 
     def __str__(self) -> str:
-        return self.text + (" [stretch 力争]" if self.stretch else "") + (" ⚠" if self.conflict else "")
+        return self.text + (f" [{STRETCH}]" if self.stretch else "") + (" ⚠" if self.conflict else "")
 
 
 class Cell(tuple):
@@ -207,7 +207,7 @@ def target_table(targets: pd.DataFrame, columns_extra: tuple[str, ...] = ()) -> 
             "target 目标": formatted(targets),
             "year 年份": targets["target_year"].astype(int),
             "type 类型": targets["target_type"].astype(str).map(target_type_label),
-            "stretch 力争": targets["is_stretch"].map({True: "stretch 力争", False: ""}),
+            STRETCH: targets["is_stretch"].map({True: STRETCH, False: ""}),
         }
     )
     for column in columns_extra:
@@ -232,11 +232,23 @@ def other_readings(targets: pd.DataFrame) -> pd.Series:
     return out
 
 
-def listing(targets: pd.DataFrame, rows: pd.DataFrame, regions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``rows`` (a selection of ``targets``) as the pages list them: each target once, with the other
-    reading of a conflict (looked up in all of ``targets``), the verbatim quote (and its Simplified
-    form for a Traditional copy), its offset, and the curator's note; with ``regions``, the region too."""
+STRETCH = "stretch 力争"
+TYPE_AND_STRETCH = "type 类型"
+MARK_SEPARATOR = " · "
+
+
+def listing(
+    targets: pd.DataFrame, rows: pd.DataFrame, regions: pd.DataFrame | None = None, compact: bool = False
+) -> pd.DataFrame:
+    """``rows`` (a selection of ``targets``) as the pages list them: each target once, its type with
+    the stretch mark ("share 比重 · stretch 力争"), the other reading of a conflict (looked up in all of
+    ``targets``), the verbatim quote (and its Simplified form for a Traditional copy), its offset, and
+    the curator's note; with ``regions``, the region too. ``compact`` leaves out tier and offset."""
     out = target_table(rows)
+    out[TYPE_AND_STRETCH] = [
+        kind + (MARK_SEPARATOR + STRETCH if stretch else "") for kind, stretch in zip(out["type 类型"], out[STRETCH])
+    ]
+    out = out.drop(columns=STRETCH)
     out["⚠ other reading 另一读法"] = other_readings(targets).reindex(rows.index).to_numpy()
     simplified = rows["quote_zh_hans"].astype(str).to_numpy()
     quote = rows["quote"].astype(str).to_numpy()
@@ -245,10 +257,12 @@ def listing(targets: pd.DataFrame, rows: pd.DataFrame, regions: pd.DataFrame | N
     out["note 说明"] = rows["note"].astype(object).where(rows["note"].notna(), "").astype(str).to_numpy()
     if regions is not None:
         out.insert(1, "region 地区", rows["region_id"].astype(str).map(region_labels(regions)).to_numpy())
+    if compact:
+        out = out.drop(columns=["level 级别", "offset"])
     return _without_empty(out)
 
 
-OPTIONAL_COLUMNS = ("level 级别", "stretch 力争", "⚠ other reading 另一读法")
+OPTIONAL_COLUMNS = ("level 级别", STRETCH, "⚠ other reading 另一读法")
 
 
 def _without_empty(table: pd.DataFrame) -> pd.DataFrame:
@@ -316,7 +330,7 @@ def conflicts(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """Every target in a contradiction, in all documents, grouped by conflict id, each with its region,
     quote, note and the other reading."""
     t = targets[targets["conflict"].notna()].sort_values(["conflict", "target_id"], key=_sort_key)
-    out = listing(targets, t, regions)
+    out = listing(targets, t, regions, compact=True)
     out.insert(1, "conflict 矛盾", t["conflict"].astype(str).to_numpy())
     return out
 
