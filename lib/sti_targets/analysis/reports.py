@@ -322,7 +322,7 @@ class RegionReport:
 
     def growth_table(self) -> Table | Html:
         frame = analysis.required_growth(self.book.targets, self.book.documents, self.region_id)
-        return table_or_note(self._table(frame), "—")
+        return Html("", "") if frame.empty else self._table(frame)  # growth_note says why there is none
 
     def growth_note(self) -> Html:
         g = self.growth_readings()
