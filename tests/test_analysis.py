@@ -266,7 +266,7 @@ def test_every_conflict_row_shows_the_warning_and_the_other_reading(ruijin, data
         assert frame.loc[in_conflict, "⚠ other reading 另一读法"].str.startswith("⚠").all()
         assert (frame.loc[~in_conflict, "⚠ other reading 另一读法"] == "").all()
     html = ruijin.section("enterprises")._repr_html_()
-    assert "⚠ other reading: ruijin-014 100 家 (2025 level)" in html
+    assert '<span class="sti-warn"><strong>⚠</strong> other reading: ruijin-014 100 家 (2025 level)</span>' in html
 
 
 def test_badges_use_the_palette_and_stretch_is_marked(ruijin, data):
