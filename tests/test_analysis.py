@@ -238,7 +238,7 @@ def test_region_rows_link_to_their_source_and_carry_their_id(ruijin, data):
     assert ids == analysis.category_targets(data.targets, "ruijin", "enterprises")["target_id"].tolist()
     hrefs = {a["href"] for a in parsed.of("a")}
     assert {f"sources/ruijin_2021_2025.html#{i}" for i in ids} <= hrefs
-    first_cells = re.findall(r'<tr id="[^"]+"><td style="([^"]+)">', html)
+    first_cells = re.findall(r'<tr id="[^"]+"><td class="sti-id" style="([^"]+)">', html)
     assert first_cells and all("white-space:nowrap" in s for s in first_cells)  # ids never wrap
     styles = dict(zip(re.findall(r"<th[^>]*>(.*?)</th>", html), (a["style"] for a in parsed.of("th"))))
     assert "text-align:left" in styles["quote 原文"] and "text-align:left" in styles["指标 indicator"]

@@ -34,6 +34,7 @@ from .summaries import MARK_SEPARATOR, STRETCH, Cell
 
 TABLE_CLASS = "dataframe sti-table"
 ID_COLUMN = "target_id"
+ID_CLASS = ' class="sti-id"'
 TYPE_COLUMN = "type 类型"
 CATEGORY_COLUMN = "category 类别"
 OTHER_READING_COLUMN = "⚠ other reading 另一读法"
@@ -126,12 +127,11 @@ class Table:
     def statement(self, s: analysis.Statement) -> str:
         href = f"#{s.target_id}" if self.cell_links == "page" else self.source_href(s.target_id)
         title = s.target_id + (f" {self.others[s.target_id]}" if s.conflict else "")
-        html = f'<a href="{escape(href)}" title="{escape(title)}">{escape(s.text)}</a>'
-        if s.stretch:
-            html += " " + stretch_badge()
-        if s.conflict:
-            html += ' <span class="sti-warn" title="contradicted in the document">⚠</span>'
-        return f'<span style="white-space:nowrap">{html}</span>'
+        link = f'<a href="{escape(href)}" title="{escape(title)}" style="white-space:nowrap">{escape(s.text)}</a>'
+        marks = ([stretch_badge()] if s.stretch else []) + (
+            ['<span class="sti-warn" title="contradicted in the document">⚠</span>'] if s.conflict else []
+        )
+        return " ".join([link, *marks])
 
     def _cell(self, column: str, value, places: int | None) -> tuple[str, str]:
         """(style, inner HTML) of one cell; ``places`` is the decimals of a numeric column, else None."""
@@ -182,8 +182,8 @@ class Table:
             if self.anchors and ID_COLUMN in values:
                 anchor = f' id="{escape(str(values[ID_COLUMN]))}"'
             cells = "".join(
-                f'<td style="{style}">{inner}</td>'
-                for style, inner in (self._cell(c, values[c], places[c]) for c in columns)
+                f'<td{ID_CLASS if c == ID_COLUMN else ""} style="{style}">{inner}</td>'
+                for c, (style, inner) in ((c, self._cell(c, values[c], places[c])) for c in columns)
             )
             body.append(f"<tr{anchor}>{cells}</tr>")
         return f'<table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
