@@ -339,8 +339,15 @@ def plot_required_growth(readings: pd.DataFrame, region_name: str) -> Figure | N
     if rated.empty:
         return None
     labels = [
-        f"{_indicator_label(*ind.split(' ', 1), width=40)}\n{tid}: from {b:g} ({y})"
-        for ind, tid, b, y in zip(rated["indicator"], rated["target_id"], rated["baseline"], rated["baseline_year"])
+        f"{_indicator_label(zh, en, width=40)}\n{tid}{' [stretch 力争]' if st else ''}: from {b:g} ({y})"
+        for zh, en, tid, st, b, y in zip(
+            rated["indicator_zh"],
+            rated["indicator_en"],
+            rated["target_id"],
+            rated["is_stretch"],
+            rated["baseline"],
+            rated["baseline_year"],
+        )
     ]
     fig, ax = _begin(9, 0.95 * len(rated) + 1.5)
     colours = [CATEGORY_COLOURS[c] for c in rated["category"]]

@@ -30,14 +30,12 @@ from .figures import (
     text_colour,
 )
 from .palette import CATEGORY_COLOURS, TYPE_COLOURS
-from .summaries import MARK_SEPARATOR, STRETCH, Cell
+from .summaries import MARK_SEPARATOR, OTHER_READING, STRETCH, TYPE_COLUMN, Cell
 
 TABLE_CLASS = "dataframe sti-table"
 ID_COLUMN = "target_id"
 ID_CLASS = ' class="sti-id"'
-TYPE_COLUMN = "type 类型"
 CATEGORY_COLUMN = "category 类别"
-OTHER_READING_COLUMN = "⚠ other reading 另一读法"
 TYPE_OF_LABEL = {target_type_label(t): t for t in TARGET_TYPES}
 CATEGORY_OF_LABEL = {category_label(c): c for c in CATEGORIES}
 LEFT = "text-align:left;vertical-align:top"
@@ -148,7 +146,7 @@ class Table:
             return LEFT, badge(value, CATEGORY_COLOURS[CATEGORY_OF_LABEL[value]], wrap=True)
         if column == STRETCH:
             return NOWRAP, stretch_badge() if value else ""
-        if column == OTHER_READING_COLUMN:
+        if column == OTHER_READING:
             warning = escape(str(value)).replace("⚠", "<strong>⚠</strong>", 1)
             return LEFT, f'<span class="sti-warn">{warning}</span>' if value else ""
         if places is not None:

@@ -56,6 +56,13 @@ STATED_BASELINES = (
     ("ruijin-009", 1.95, 2021, "2021年万人有效发明专利拥有量1.95件"),
 )
 
+# Column names the pages style (reports.Table): the stretch mark, the type (with a stretch mark
+# after MARK_SEPARATOR in a listing), and the other reading of a contradiction.
+STRETCH = "stretch 力争"
+TYPE_COLUMN = "type 类型"
+MARK_SEPARATOR = " · "
+OTHER_READING = "⚠ other reading 另一读法"
+
 # ---------------------------------------------------------------------------------------------
 # Values as the document writes them
 
@@ -206,7 +213,7 @@ def target_table(targets: pd.DataFrame, columns_extra: tuple[str, ...] = ()) -> 
             "level 级别": targets["level"].astype(str).map(LEVEL_LABELS).fillna(""),
             "target 目标": formatted(targets),
             "year 年份": targets["target_year"].astype(int),
-            "type 类型": targets["target_type"].astype(str).map(target_type_label),
+            TYPE_COLUMN: targets["target_type"].astype(str).map(target_type_label),
             STRETCH: targets["is_stretch"].map({True: STRETCH, False: ""}),
         }
     )
@@ -232,11 +239,6 @@ def other_readings(targets: pd.DataFrame) -> pd.Series:
     return out
 
 
-STRETCH = "stretch 力争"
-TYPE_AND_STRETCH = "type 类型"
-MARK_SEPARATOR = " · "
-
-
 def listing(
     targets: pd.DataFrame, rows: pd.DataFrame, regions: pd.DataFrame | None = None, compact: bool = False
 ) -> pd.DataFrame:
@@ -245,11 +247,11 @@ def listing(
     ``targets``), the verbatim quote (and its Simplified form for a Traditional copy), its offset, and
     the curator's note; with ``regions``, the region too. ``compact`` leaves out tier and offset."""
     out = target_table(rows)
-    out[TYPE_AND_STRETCH] = [
-        kind + (MARK_SEPARATOR + STRETCH if stretch else "") for kind, stretch in zip(out["type 类型"], out[STRETCH])
+    out[TYPE_COLUMN] = [
+        kind + (MARK_SEPARATOR + STRETCH if stretch else "") for kind, stretch in zip(out[TYPE_COLUMN], out[STRETCH])
     ]
     out = out.drop(columns=STRETCH)
-    out["⚠ other reading 另一读法"] = other_readings(targets).reindex(rows.index).to_numpy()
+    out[OTHER_READING] = other_readings(targets).reindex(rows.index).to_numpy()
     simplified = rows["quote_zh_hans"].astype(str).to_numpy()
     quote = rows["quote"].astype(str).to_numpy()
     out["quote 原文"] = [q if q == s else f"{q}(简体:{s})" for q, s in zip(quote, simplified)]
@@ -262,7 +264,7 @@ def listing(
     return _without_empty(out)
 
 
-OPTIONAL_COLUMNS = ("level 级别", STRETCH, "⚠ other reading 另一读法")
+OPTIONAL_COLUMNS = ("level 级别", STRETCH, OTHER_READING)
 
 
 def _without_empty(table: pd.DataFrame) -> pd.DataFrame:
@@ -319,7 +321,7 @@ def conflict_groups(targets: pd.DataFrame, region_id: str | None = None) -> pd.D
     groups = t.groupby(t["conflict"].astype(str), sort=True)
     return pd.DataFrame(
         {
-            "conflict 矛盾": list(groups.groups),
+            "conflict 矛盾": [conflict for conflict, _ in groups],
             "category 类别": [category_label(str(g["category"].iloc[0])) for _, g in groups],
             "readings 各读法": [Cell(said[g.index]) for _, g in groups],
         }
@@ -409,9 +411,10 @@ def growth_readings(targets: pd.DataFrame, documents: pd.DataFrame, region_id: s
     readings["points_per_year"] = points
     readings["why_no_rate"] = why
     readings["category"] = rows["category"].astype(str).to_numpy()
-    readings["indicator"] = (
-        rows["indicator_name_zh"].astype(str) + " " + rows["indicator_name_en"].astype(str)
-    ).to_numpy()
+    readings["is_stretch"] = rows["is_stretch"].astype(bool).to_numpy()
+    readings["indicator_zh"] = rows["indicator_name_zh"].astype(str).to_numpy()
+    readings["indicator_en"] = rows["indicator_name_en"].astype(str).to_numpy()
+    readings["indicator"] = readings["indicator_zh"] + " " + readings["indicator_en"]
     return readings.sort_values(["target_id", "offset"]).reset_index(drop=True)
 
 
@@ -427,7 +430,7 @@ def required_growth(targets: pd.DataFrame, documents: pd.DataFrame, region_id: s
     ]
     out["points/yr (shares)"] = ["" if pd.isna(p) else f"{p:+.2f} pp/yr" for p in readings["points_per_year"]]
     other = dict(zip(targets["target_id"].astype(str), other_readings(targets)))
-    out["⚠ other reading 另一读法"] = readings["target_id"].map(other).to_numpy()
+    out[OTHER_READING] = readings["target_id"].map(other).to_numpy()
     return _without_empty(out)
 
 
