@@ -195,8 +195,16 @@ class Table:
 
 
 def table_or_note(table: Table, note: str) -> Table | Html:
-    """The table, or a sentence saying why there is none (an empty table reads as a bug)."""
-    return paragraph(note) if table.empty else table
+    """The table, or a sentence saying why there is none (an empty table reads as a bug); an empty
+    note where the section's own note already says it."""
+    if not table.empty:
+        return table
+    return paragraph(note) if note else Html("", "")
+
+
+def in_sentence(name: str) -> str:
+    """ "Innovation platforms" -> "innovation platforms"; "R&D investment" stays as it is."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
 def setup_display() -> None:
@@ -257,16 +265,17 @@ class RegionReport:
         t = self.targets
         years = sorted(t["target_year"].astype(int).unique())
         top = t["category"].astype(str).value_counts().sort_index().sort_values(ascending=False, kind="stable")
-        parts = ", ".join(f"{CATEGORY_EN[c].lower()} {n}" for c, n in top.head(3).items())
+        parts = ", ".join(f"{in_sentence(CATEGORY_EN[c])} {n}" for c, n in top.head(3).items())
         conflicts = t["conflict"].dropna().nunique()
         stretch = int(t["is_stretch"].sum())
-        count = f"{len(t)} quantified targets"
-        contradictions = f"{conflicts} contradictions"
+        count = f"{len(t)} quantified target{'s' if len(t) != 1 else ''}"
+        contradictions = f"{conflicts} contradiction{'s' if conflicts != 1 else ''}"
         text = (
             f"The plan commits to {count} due in {', '.join(map(str, years))}. Most are about {parts}. "
-            f"{stretch} are stretch targets (力争/争取). "
+            + (f"{stretch} {'is a stretch target' if stretch == 1 else 'are stretch targets'} (力争/争取). ")
             + (
-                f"{contradictions} inside the document are marked ⚠ in their targets' rows, with the other reading."
+                f"{contradictions} inside the document {'is' if conflicts == 1 else 'are'} marked ⚠ in the rows "
+                "of their targets, with the other reading."
                 if conflicts
                 else "No contradictions inside the document were found."
             )
@@ -290,24 +299,22 @@ class RegionReport:
 
     def section(self, category: str) -> Table | Html:
         table = self._table(analysis.category_targets(self.book.targets, self.region_id, category), anchors=True)
-        return table_or_note(table, f"No quantified target on {CATEGORY_EN[category].lower()}.")
+        return table_or_note(table, "")  # section_note says there is none
 
     def section_note(self, category: str) -> Html:
         n = int((self.targets["category"].astype(str) == category).sum())
-        label = f"{CATEGORY_ZH[category]} {CATEGORY_EN[category]}"
+        label = f"{CATEGORY_ZH[category]} {in_sentence(CATEGORY_EN[category])}"
         return paragraph(
-            f"{n} target{'s' if n != 1 else ''} on {label.lower()}."
-            if n
-            else f"The plan sets no quantified target on {label.lower()}."
+            f"{n} target{'s' if n != 1 else ''} on {label}." if n else f"The plan sets no quantified target on {label}."
         )
 
     def financing(self) -> Table | Html:
         table = self._table(analysis.financing(self.book.targets, self.region_id), anchors=True)
-        return table_or_note(table, "The plan sets no quantified financing target.")
+        return table_or_note(table, "")  # section_note says there is none
 
     def others(self) -> Table | Html:
         table = self._table(analysis.other_targets(self.book.targets, self.region_id), anchors=True)
-        return table_or_note(table, "No target on other levers.")
+        return table_or_note(table, "The plan sets no quantified target on the other levers.")
 
     def listed_once(self) -> str:
         """Assert that the sections list every target of the region exactly once."""
