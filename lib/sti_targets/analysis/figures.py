@@ -268,7 +268,7 @@ def plot_headline(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd.D
     described = []
     for ax, indicator in zip(axes.flat, present):
         rows = t[t["indicator_id"].astype(str) == indicator]
-        top = float(rows["value_high"].fillna(rows["value"]).max())
+        top = float(rows["value_high"].fillna(rows["value"]).max()) or 1.0  # a panel of zeros still has a scale
         parts = []
         for region in [r for r in order if r in set(rows["region_id"].astype(str))]:
             group = rows[rows["region_id"].astype(str) == region]
