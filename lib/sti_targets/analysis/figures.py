@@ -2,82 +2,373 @@
 
 The font is Noto Sans CJK SC from the ``mplfonts`` package (a declared dependency),
 registered with matplotlib by file path, so no figure depends on the fonts of the
-machine and none shows empty glyph boxes.
+machine and none shows empty glyph boxes. Colours come from palette.py, the region order
+from vocabulary.region_order. Text from the data is drawn as plain text (no mathtext, so a
+``$`` in a name is a dollar sign). Every function returns a Figure: a PNG with an alt text
+that describes it, shown in a notebook and on the pages as ``<img alt=... src=data:...>``.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import io
+import math
+import textwrap
+from dataclasses import dataclass, field
+from html import escape
+
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
+from matplotlib.lines import Line2D
 
 from ..chinese.fonts import use_cjk_font
-from ..dataset.schema import CATEGORIES, TARGET_TYPES
-from .summaries import category_label, of_region
+from ..dataset.vocabulary import (
+    CATEGORIES,
+    TARGET_TYPES,
+    category_label,
+    region_labels,
+    region_order,
+    target_type_label,
+)
+from .palette import CATEGORY_COLOURS, TYPE_COLOURS
+from .summaries import HEADLINE_INDICATORS, formatted, of_region
+
+# Text is never parsed as mathtext; PNGs carry no software/version metadata, so they are the same every run.
+RC = {"text.parse_math": False, "axes.unicode_minus": False}
+PNG_METADATA = {"Software": None}
+DPI = 100
+STRETCH_EDGE = "#000000"
 
 
-def _finish(fig: plt.Figure) -> plt.Figure:
-    fig.tight_layout()
-    plt.close(fig)  # the notebook shows the returned figure once
-    return fig
+@dataclass(frozen=True)
+class Figure:
+    """A drawn figure: PNG bytes and a text alternative describing what it shows."""
+
+    png: bytes = field(repr=False)
+    alt: str
+    figure: plt.Figure = field(repr=False, compare=False)
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return (
+            f'<img class="sti-figure" alt="{escape(self.alt, quote=True)}" '
+            f'src="data:image/png;base64,{data}" style="max-width:100%;height:auto">'
+        )
+
+    def __repr__(self) -> str:
+        return f"Figure: {self.alt}"
 
 
-def plot_categories(targets: pd.DataFrame, region_id: str, region_name: str) -> plt.Figure:
-    """Targets per category, coloured by target type."""
-    use_cjk_font()
+def _plain_text(plot):
+    """Run ``plot`` in the CJK font with mathtext off, from creating the figure to saving its PNG."""
+
+    @functools.wraps(plot)
+    def run(*args, **kwargs):
+        use_cjk_font()  # sets the theme once; outside the context, which would undo it on exit
+        with plt.rc_context(RC):
+            return plot(*args, **kwargs)
+
+    return run
+
+
+def _begin(width: float, height: float, **kw) -> tuple[plt.Figure, object]:
+    return plt.subplots(figsize=(width, height), **kw)
+
+
+def _finish(fig: plt.Figure, alt: str) -> Figure:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata=PNG_METADATA)
+    plt.close(fig)  # the notebook shows the returned Figure, not matplotlib's
+    return Figure(buffer.getvalue(), alt, fig)
+
+
+def _wrap(text: str, width: int) -> str:
+    """Wrap at spaces only: a label is never cut inside a word."""
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+
+
+def _indicator_label(zh: str, en: str, width: int = 44) -> str:
+    return f"{zh}\n{_wrap(en, width)}"
+
+
+def _period(document) -> str:
+    """five-year plan 2021–2025; work points 2021."""
+    start, end = int(document.period_start), int(document.period_end)
+    return f"{document.kind} {start}" + (f"–{end}" if end != start else "")
+
+
+def text_colour(hex_colour: str) -> str:
+    """Near-black or white, whichever reads on the given background."""
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return "#1a1a1a" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "#ffffff"
+
+
+@_plain_text
+def plot_categories(targets: pd.DataFrame, region_id: str, region_name: str) -> Figure:
+    """Targets per category, stacked by target type (palette's type colours)."""
     t = of_region(targets, region_id)
     counts = pd.crosstab(t["category"].astype(str), t["target_type"].astype(str))
     counts = counts.reindex(index=[c for c in CATEGORIES if c in counts.index])
     counts = counts.reindex(columns=[c for c in TARGET_TYPES if c in counts.columns])
-    counts.index = [category_label(c) for c in counts.index]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(counts) + 1.6))
-    counts.plot.barh(stacked=True, ax=ax, colormap="tab10", width=0.75)
+    fig, ax = _begin(9, 0.45 * len(counts) + 1.6)
+    left = pd.Series(0, index=counts.index)
+    labels = [category_label(c) for c in counts.index]
+    for kind in counts.columns:
+        ax.barh(labels, counts[kind], left=left, color=TYPE_COLOURS[kind], label=target_type_label(kind), height=0.75)
+        left = left + counts[kind]
     ax.invert_yaxis()
     ax.set_xlabel("目标数量 number of targets")
-    ax.set_ylabel("")
     ax.set_title(f"{region_name}:各类目标数量 Targets by category and type")
     ax.legend(title="目标类型 target type", bbox_to_anchor=(1.01, 1), loc="upper left")
-    return _finish(fig)
+    per_category = "; ".join(
+        f"{category_label(c)} {int(counts.loc[c].sum())} ("
+        + ", ".join(f"{k} {int(n)}" for k, n in counts.loc[c].items() if n)
+        + ")"
+        for c in counts.index
+    )
+    alt = f"{region_name}: bar chart of its {len(t)} targets per category, stacked by target type: {per_category}."
+    return _finish(fig, alt)
 
 
-def plot_category_mix(mix: pd.DataFrame) -> plt.Figure:
-    """Heat map of the share of each region's targets per category (analysis.category_mix)."""
-    use_cjk_font()
-    fig, ax = plt.subplots(figsize=(11, 0.6 * len(mix) + 3))
-    sns.heatmap(mix, annot=True, fmt=".0f", cmap="Blues", cbar_kws={"label": "% of the region's targets"}, ax=ax)
-    ax.set_title("各地区目标类别构成 Mix of target categories per region (%)")
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_xticklabels(ax.get_xticklabels(), rotation=35, ha="right")
-    return _finish(fig)
-
-
-def plot_indicator_by_region(targets: pd.DataFrame, regions: pd.DataFrame, indicator_id: str, title: str) -> plt.Figure:
-    """One indicator across regions: a bar per target, labelled with year and type."""
-    use_cjk_font()
-    t = targets[targets["indicator_id"].astype(str) == indicator_id].sort_values(["region_id", "target_id"])
-    names = dict(zip(regions["region_id"].astype(str), (regions["name_zh"] + " " + regions["name_en"]).astype(str)))
-    labels = [
-        f"{names[r]}\n{y} {tt}" for r, y, tt in zip(t["region_id"].astype(str), t["target_year"], t["target_type"])
-    ]
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(t) + 1.5))
-    sns.barplot(x=t["value"].to_numpy(), y=labels, ax=ax, color="#4C72B0")
-    for i, (v, unit) in enumerate(zip(t["value"], t["unit"].astype(str))):
-        ax.text(v, i, f" {v:g} {unit}", va="center")
+@_plain_text
+def plot_timeline(targets: pd.DataFrame, documents: pd.DataFrame, regions: pd.DataFrame, region_ids, title: str):
+    """Per region, the plan period as a bar and each target as a dot at its target year, coloured by
+    category (a black ring marks a stretch target, 力争)."""
+    order = [r for r in region_order(regions) if r in set(region_ids)]
+    names = region_labels(regions)
+    docs = documents[documents["region_id"].astype(str).isin(order)]
+    t = targets[targets["region_id"].astype(str).isin(order)]
+    start = int(min(docs["period_start"].min(), t["target_year"].min()))
+    end = int(max(docs["period_end"].max(), t["target_year"].max()))
+    fig, ax = _begin(max(8.0, 1.3 * (end - start + 2)), 1.0 * len(order) + 2.2)
+    rank = {c: i for i, c in enumerate(CATEGORIES)}
+    described = []
+    for y, region in enumerate(order):
+        for d in docs[docs["region_id"].astype(str) == region].itertuples(index=False):
+            ax.barh(y, d.period_end - d.period_start + 1, left=d.period_start - 0.5, height=0.86, color="#ececec")
+            ax.text(
+                d.period_start - 0.45,
+                y - 0.33,
+                _period(d),
+                fontsize=8,
+                color="#555555",
+                va="center",
+            )
+        rows = t[t["region_id"].astype(str) == region]
+        years = []
+        for year, group in rows.groupby(rows["target_year"].astype(int), sort=True):
+            group = group.assign(_rank=group["category"].astype(str).map(rank)).sort_values(["_rank", "target_id"])
+            n = len(group)
+            columns = max(10, math.ceil(n / 5))
+            dx = min(0.075, 0.8 / columns)
+            width = min(n, columns)
+            xs = [year + (k % columns - (width - 1) / 2) * dx for k in range(n)]
+            ys = [y - 0.18 + (k // columns) * 0.12 for k in range(n)]
+            colours = [CATEGORY_COLOURS[c] for c in group["category"].astype(str)]
+            edges = [STRETCH_EDGE if s else "#ffffff" for s in group["is_stretch"]]
+            ax.scatter(xs, ys, s=34, c=colours, edgecolors=edges, linewidths=0.9, zorder=3)
+            ax.text(year + (width / 2) * dx + 0.05, y - 0.18, str(n), fontsize=8, va="center", color="#333333")
+            years.append(f"{n} in {year}")
+        periods = ", ".join(_period(d) for d in docs[docs["region_id"].astype(str) == region].itertuples())
+        described.append(f"{names[region]} ({periods}): {', '.join(years)}")
+    ax.set_yticks(range(len(order)), [names[r] for r in order])
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    ax.set_xticks(range(start, end + 1), [str(y) for y in range(start, end + 1)])
+    ax.set_xlim(start - 0.6, end + 0.8)
+    ax.set_xlabel("目标年份 target year")
+    ax.grid(axis="y", visible=False)
     ax.set_title(title)
-    ax.set_xlabel(str(t["unit"].iloc[0]) if len(t) else "")
-    return _finish(fig)
+    present = [c for c in CATEGORIES if c in set(t["category"].astype(str))]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor=CATEGORY_COLOURS[c],
+            markeredgecolor="#ffffff",
+            markersize=7,
+            label=category_label(c),
+        )
+        for c in present
+    ] + [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor="#ffffff",
+            markeredgecolor=STRETCH_EDGE,
+            markersize=7,
+            label="ring: stretch 力争",
+        ),
+        Line2D([], [], linewidth=8, color="#ececec", label="plan period 规划期"),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.25 / len(order)),
+        ncol=4,
+        fontsize=8,
+        frameon=False,
+    )
+    alt = (
+        f"{title}. Timeline: for each region the plan period as a grey bar and each target as a dot at its "
+        f"target year, coloured by category, a black ring for a stretch target: {'; '.join(described)}."
+    )
+    return _finish(fig, alt)
 
 
-def plot_required_growth(growth: pd.DataFrame, region_name: str) -> plt.Figure:
-    """Average annual growth needed from baseline to target (analysis.required_growth)."""
-    use_cjk_font()
-    values = growth["growth/yr 年均增速"].str.rstrip("%").astype(float)
-    labels = growth["指标 indicator"].str.slice(0, 28) + " (" + growth["target_id"] + ")"
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(growth) + 1.5))
-    sns.barplot(x=values.to_numpy(), y=labels.to_numpy(), ax=ax, color="#DD8452")
+@_plain_text
+def plot_category_mix(mix: pd.DataFrame) -> Figure:
+    """Stacked bars of the share of each region's targets per category (analysis.category_mix)."""
+    keys = {category_label(c): c for c in CATEGORIES}
+    fig, ax = _begin(11, 0.55 * len(mix) + 2.4)
+    left = pd.Series(0.0, index=mix.index)
+    for label in mix.columns:
+        colour = CATEGORY_COLOURS[keys[label]]
+        ax.barh(list(mix.index), mix[label], left=left, color=colour, label=label, height=0.72)
+        for y, (x0, share) in enumerate(zip(left, mix[label])):
+            if share >= 6:
+                ax.text(
+                    x0 + share / 2, y, f"{share:.0f}", ha="center", va="center", fontsize=8, color=text_colour(colour)
+                )
+        left = left + mix[label]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of the region's targets 占本地区目标的百分比")
+    ax.set_title("各地区目标类别构成 Mix of target categories per region (%)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.14 - 0.3 / max(len(mix), 1)), ncol=4, fontsize=8, frameon=False
+    )
+    rows = "; ".join(
+        f"{region}: " + ", ".join(f"{c} {v:.0f}%" for c, v in row.items() if v) for region, row in mix.iterrows()
+    )
+    alt = f"Stacked bars, one per region, of the share of its targets per category (category colours): {rows}."
+    return _finish(fig, alt)
+
+
+@_plain_text
+def plot_headline(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame) -> Figure:
+    """Each headline measure across regions: a panel per measure, a dot per target at its value
+    (a line to the upper end of a range), coloured by target type, labelled with value and year."""
+    t = targets[targets["indicator_id"].astype(str).isin(HEADLINE_INDICATORS)].sort_values("target_id")
+    present = [i for i in HEADLINE_INDICATORS if i in set(t["indicator_id"].astype(str))]
+    order = region_order(regions)
+    names = region_labels(regions)
+    ind = indicators.set_index(indicators["indicator_id"].astype(str))
+    ncols = 2
+    nrows = max(1, math.ceil(len(present) / ncols))
+    fig, axes = _begin(
+        13, 0.42 * len(order) * nrows + 1.2 * nrows + 1.0, nrows=nrows, ncols=ncols, sharey=True, squeeze=False
+    )
+    texts = formatted(t)
+    described = []
+    for ax, indicator in zip(axes.flat, present):
+        rows = t[t["indicator_id"].astype(str) == indicator]
+        top = float(rows["value_high"].fillna(rows["value"]).max()) or 1.0  # a panel of zeros still has a scale
+        parts = []
+        for region in [r for r in order if r in set(rows["region_id"].astype(str))]:
+            group = rows[rows["region_id"].astype(str) == region]
+            y0 = order.index(region)
+            n = len(group)
+            for k, (i, row) in enumerate(group.iterrows()):
+                y = y0 + (k - (n - 1) / 2) * 0.3
+                colour = TYPE_COLOURS[str(row["target_type"])]
+                if pd.notna(row["value_high"]):
+                    ax.plot([row["value"], row["value_high"]], [y, y], color=colour, linewidth=2.5, zorder=2)
+                ax.scatter(
+                    [row["value"]],
+                    [y],
+                    s=46,
+                    color=colour,
+                    zorder=3,
+                    edgecolors=STRETCH_EDGE if row["is_stretch"] else "#ffffff",
+                    linewidths=1.0,
+                )
+                label = f"{texts[i]} {int(row['target_year'])}" + (" ⚠" if pd.notna(row["conflict"]) else "")
+                x = row["value_high"] if pd.notna(row["value_high"]) else row["value"]
+                ax.text(x + top * 0.03, y, label, va="center", fontsize=8)
+                parts.append(f"{names[region]} {label} {row['target_type']}")
+        ax.set_xlim(0, top * 1.5)
+        ax.set_title(
+            _indicator_label(str(ind.at[indicator, "name_zh"]), str(ind.at[indicator, "name_en"]), 60), fontsize=9
+        )
+        units = sorted(set(rows["unit"].astype(str)))
+        ax.set_xlabel(" / ".join(units), fontsize=8)
+        ax.grid(axis="y", visible=False)
+        described.append(f"{ind.at[indicator, 'name_en']}: {', '.join(parts)}")
+    for ax in list(axes.flat)[len(present) :]:
+        ax.set_visible(False)
+    axes[0, 0].set_yticks(range(len(order)), [names[r] for r in order])
+    axes[0, 0].set_ylim(len(order) - 0.5, -0.5)
+    kinds = [k for k in TARGET_TYPES if k in set(t["target_type"].astype(str))]
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=TYPE_COLOURS[k], markersize=7, label=target_type_label(k))
+        for k in kinds
+    ] + [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor="#ffffff",
+            markeredgecolor=STRETCH_EDGE,
+            markersize=7,
+            label="ring: stretch 力争",
+        ),
+        Line2D([], [], linestyle="", label="⚠ contradicted in the document"),
+    ]
+    fig.suptitle("主要指标的目标值 Headline measures: each target's value, year and type", fontsize=12)
+    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, 0.04, 1, 0.98))
+    alt = (
+        "Headline measures across regions, one panel per measure, a dot per target at its value, coloured by "
+        f"target type and labelled with the value as written and the target year: {'; '.join(described)}."
+    )
+    return _finish(fig, alt)
+
+
+@_plain_text
+def plot_required_growth(readings: pd.DataFrame, region_name: str) -> Figure | None:
+    """Average annual growth needed from each baseline reading to the target (analysis.growth_readings);
+    None when no reading has a growth rate."""
+    rated = readings[readings["growth_pct"].notna()]
+    if rated.empty:
+        return None
+    labels = [
+        f"{_indicator_label(zh, en, width=40)}\n{tid}{' [stretch 力争]' if st else ''}: from {b:g} ({y})"
+        for zh, en, tid, st, b, y in zip(
+            rated["indicator_zh"],
+            rated["indicator_en"],
+            rated["target_id"],
+            rated["is_stretch"],
+            rated["baseline"],
+            rated["baseline_year"],
+        )
+    ]
+    fig, ax = _begin(9, 0.95 * len(rated) + 1.5)
+    colours = [CATEGORY_COLOURS[c] for c in rated["category"]]
+    ax.barh(range(len(rated)), rated["growth_pct"], color=colours, height=0.7)
+    for y, g in enumerate(rated["growth_pct"]):
+        ax.text(g, y, f" {g:+.1f}%/yr", va="center", ha="left" if g >= 0 else "right", fontsize=8)
+    ax.set_yticks(range(len(rated)), labels, fontsize=8)
+    ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlim(min(0.0, rated["growth_pct"].min() * 1.3), max(0.0, rated["growth_pct"].max()) * 1.25 + 1)
     ax.set_xlabel("年均所需增速 required average growth per year (%)")
-    ax.set_ylabel("")
     ax.set_title(f"{region_name}:从基期到目标 From baseline to target")
-    return _finish(fig)
+    ax.grid(axis="y", visible=False)
+    items = "; ".join(
+        f"{tid} {ind} from {b:g} ({y}): {g:+.1f}%/yr"
+        for tid, ind, b, y, g in zip(
+            rated["target_id"], rated["indicator"], rated["baseline"], rated["baseline_year"], rated["growth_pct"]
+        )
+    )
+    alt = (
+        f"{region_name}: bars of the average annual growth needed from each baseline to the target, one per "
+        f"reading of the baseline, coloured by category: {items}."
+    )
+    return _finish(fig, alt)

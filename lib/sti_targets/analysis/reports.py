@@ -1,7 +1,11 @@
 """What the region report and the comparison notebooks show: one object per notebook.
 
-The notebooks hold no logic: they build one of these and call its methods,
-each returning a table, a figure or a short Markdown paragraph.
+The notebooks hold no logic: they build one of these and call its methods, each returning a
+Table, a Figure or a short HTML paragraph. Everything from the data is escaped here: no text
+from the data goes through Markdown. Tables are HTML built here (class ``dataframe sti-table``,
+no index column, ids unwrapped, text left-aligned); every target's id links to its quote on
+its source page (``sources/<doc_id>.html#<target_id>``), and the row that lists a target
+carries ``id="<target_id>"``, so that page can link back.
 """
 
 from __future__ import annotations
@@ -10,19 +14,197 @@ from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
-from IPython.display import Markdown
 
 from ..dataset.loaders import Dataset
 from ..dataset.provenance import check_provenance
-from ..dataset.vocabulary import CATEGORY_EN, CATEGORY_ZH, region_labels
+from ..dataset.vocabulary import CATEGORIES, CATEGORY_EN, CATEGORY_ZH, TARGET_TYPES, category_label, target_type_label
 from ..errors import UnknownRegion
 from . import summaries as analysis
-from .figures import plot_categories, plot_category_mix, plot_indicator_by_region, plot_required_growth
+from .figures import (
+    Figure,
+    plot_categories,
+    plot_category_mix,
+    plot_headline,
+    plot_required_growth,
+    plot_timeline,
+    text_colour,
+)
+from .palette import CATEGORY_COLOURS, TYPE_COLOURS
+from .summaries import MARK_SEPARATOR, OTHER_READING, STRETCH, TYPE_COLUMN, Cell
+
+TABLE_CLASS = "dataframe sti-table"
+ID_COLUMN = "target_id"
+ID_CLASS = ' class="sti-id"'
+CATEGORY_COLUMN = "category 类别"
+TYPE_OF_LABEL = {target_type_label(t): t for t in TARGET_TYPES}
+CATEGORY_OF_LABEL = {category_label(c): c for c in CATEGORIES}
+LEFT = "text-align:left;vertical-align:top"
+RIGHT = "text-align:right;vertical-align:top;white-space:nowrap"
+NOWRAP = "text-align:left;vertical-align:top;white-space:nowrap"
+# Widths that keep long text readable and short values on one line.
+COLUMN_STYLES = {
+    "指标 indicator": LEFT + ";min-width:10em",
+    "quote 原文": LEFT + ";min-width:11em",
+    "note 说明": LEFT + ";min-width:14em",
+    "target 目标": NOWRAP,
+    "baseline 基期": NOWRAP,
+}
+CONFLICT_COLUMN = "conflict 矛盾"
 
 
-def table_or_note(table: pd.DataFrame, note: str) -> pd.DataFrame | Markdown:
-    """The table, or a sentence saying why there is none (an empty table reads as a bug)."""
-    return Markdown(note) if table.empty else table
+@dataclass(frozen=True)
+class Html:
+    """A piece of HTML built here (data escaped), with its plain-text form for text/plain."""
+
+    html: str
+    text: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def paragraph(text: str, strong: tuple[str, ...] = ()) -> Html:
+    """A paragraph of escaped text; the phrases in ``strong`` in bold."""
+    html = escape(text)
+    for phrase in strong:
+        html = html.replace(escape(phrase), f"<strong>{escape(phrase)}</strong>", 1)
+    return Html(f"<p>{html}</p>", text)
+
+
+def badge(label: str, colour: str | None, wrap: bool = False) -> str:
+    """A coloured label (a palette colour), or an outlined one without a colour."""
+    if colour is None:
+        style = "border:1px solid #555;color:#222;background:#fff"
+    else:
+        style = f"background:{colour};color:{text_colour(colour)}"
+    style += ";border-radius:3px;padding:0 4px;" + ("display:inline-block" if wrap else "white-space:nowrap")
+    return f'<span class="sti-badge" style="{style}">{escape(label)}</span>'
+
+
+def decimals(values: pd.Series) -> int:
+    """The most decimals any of the (float) values needs, at most 4: a column prints them all alike."""
+    shown = [f"{v:.4f}".rstrip("0").split(".")[1] for v in values.dropna()]
+    return max(map(len, shown), default=0)
+
+
+def stretch_badge() -> str:
+    return badge(STRETCH, None)
+
+
+class Table:
+    """A frame shown as HTML built here, with the links and badges of the pages.
+
+    ``targets`` resolves a target_id to its document for the link to the source page; ``anchors``
+    puts ``id="<target_id>"`` on each row (only the one listing of a target on a page has it);
+    ``cell_links`` says where the statements of a matrix cell link: their source ("source") or the
+    row listing them on this page ("page").
+    """
+
+    def __init__(
+        self, frame: pd.DataFrame, targets: pd.DataFrame, *, anchors: bool = False, cell_links: str = "source"
+    ):
+        self.frame = frame.reset_index(drop=True)
+        self.anchors = anchors
+        self.cell_links = cell_links
+        self.docs = dict(zip(targets["target_id"].astype(str), targets["doc_id"].astype(str)))
+        self.others = dict(zip(targets["target_id"].astype(str), analysis.other_readings(targets)))
+
+    @property
+    def empty(self) -> bool:
+        return self.frame.empty
+
+    def source_href(self, target_id: str) -> str:
+        return f"sources/{self.docs[target_id]}.html#{target_id}"
+
+    def id_link(self, target_id: str) -> str:
+        return f'<a href="{escape(self.source_href(target_id))}">{escape(target_id)}</a>'
+
+    def statement(self, s: analysis.Statement) -> str:
+        href = f"#{s.target_id}" if self.cell_links == "page" else self.source_href(s.target_id)
+        title = s.target_id + (f" {self.others[s.target_id]}" if s.conflict else "")
+        link = f'<a href="{escape(href)}" title="{escape(title)}" style="white-space:nowrap">{escape(s.text)}</a>'
+        marks = ([stretch_badge()] if s.stretch else []) + (
+            ['<span class="sti-warn" title="contradicted in the document">⚠</span>'] if s.conflict else []
+        )
+        return " ".join([link, *marks])
+
+    def _cell(self, column: str, value, places: int | None) -> tuple[str, str]:
+        """(style, inner HTML) of one cell; ``places`` is the decimals of a numeric column, else None."""
+        if isinstance(value, Cell):
+            inner = "<br>".join(self.statement(s) for s in value) or "—"
+            return LEFT, inner
+        if column == ID_COLUMN:
+            return NOWRAP + ";font-family:monospace", self.id_link(str(value))
+        if column == TYPE_COLUMN and value.split(MARK_SEPARATOR)[0] in TYPE_OF_LABEL:
+            kind, *marks = value.split(MARK_SEPARATOR)  # "share 比重 · stretch 力争"
+            badges = [badge(kind, TYPE_COLOURS[TYPE_OF_LABEL[kind]])] + [stretch_badge() for m in marks if m == STRETCH]
+            return LEFT, "<br>".join(badges)
+        if column == CATEGORY_COLUMN and value in CATEGORY_OF_LABEL:
+            return LEFT, badge(value, CATEGORY_COLOURS[CATEGORY_OF_LABEL[value]], wrap=True)
+        if column == STRETCH:
+            return NOWRAP, stretch_badge() if value else ""
+        if column == OTHER_READING:
+            warning = escape(str(value)).replace("⚠", "<strong>⚠</strong>", 1)
+            return LEFT, f'<span class="sti-warn">{warning}</span>' if value else ""
+        if places is not None:
+            return RIGHT, "" if pd.isna(value) else f"{value:.{places}f}"
+        if column == CONFLICT_COLUMN:  # long snake_case ids may break after an underscore
+            return LEFT, escape(str(value)).replace("_", "_<wbr>")
+        return COLUMN_STYLES.get(column, LEFT), escape(str(value)).replace("\n", "<br>")
+
+    def _header(self, column: str, numeric: bool) -> str:
+        style = RIGHT if numeric else NOWRAP if column == ID_COLUMN else LEFT
+        if column in TYPE_OF_LABEL:
+            inner = badge(column, TYPE_COLOURS[TYPE_OF_LABEL[column]], wrap=True)
+        elif column in CATEGORY_OF_LABEL:
+            inner = badge(column, CATEGORY_COLOURS[CATEGORY_OF_LABEL[column]], wrap=True)
+        else:
+            inner = escape(column)
+        return f'<th scope="col" style="{style}">{inner}</th>'
+
+    def _repr_html_(self) -> str:
+        columns = list(self.frame.columns)
+        numeric = {c: pd.api.types.is_numeric_dtype(self.frame[c]) for c in columns}
+        places = {
+            c: (decimals(self.frame[c]) if pd.api.types.is_float_dtype(self.frame[c]) else 0) if numeric[c] else None
+            for c in columns
+        }
+        head = "".join(self._header(c, numeric[c]) for c in columns)
+        body = []
+        for row in self.frame.itertuples(index=False):
+            values = dict(zip(columns, row))
+            anchor = ""
+            if self.anchors and ID_COLUMN in values:
+                anchor = f' id="{escape(str(values[ID_COLUMN]))}"'
+            cells = "".join(
+                f'<td{ID_CLASS if c == ID_COLUMN else ""} style="{style}">{inner}</td>'
+                for c, (style, inner) in ((c, self._cell(c, values[c], places[c])) for c in columns)
+            )
+            body.append(f"<tr{anchor}>{cells}</tr>")
+        return f'<table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+    def text(self) -> str:
+        shown = self.frame.map(lambda v: str(v) if isinstance(v, Cell) else v)
+        return shown.to_string(index=False, max_colwidth=None)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+
+def table_or_note(table: Table, note: str) -> Table | Html:
+    """The table, or a sentence saying why there is none (an empty table reads as a bug); an empty
+    note where the section's own note already says it."""
+    if not table.empty:
+        return table
+    return paragraph(note) if note else Html("", "")
+
+
+def in_sentence(name: str) -> str:
+    """ "Innovation platforms" -> "innovation platforms"; "R&D investment" stays as it is."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
 def setup_display() -> None:
@@ -56,75 +238,118 @@ class RegionReport:
     def name(self) -> str:
         return self.book.region_name(self.region_id)
 
-    def title(self) -> Markdown:
-        return Markdown(f"# {escape(self.name)}:科技创新目标 Science and technology targets")
+    def _table(self, frame: pd.DataFrame, **kw) -> Table:
+        return Table(frame, self.book.targets, **kw)
 
-    def document(self) -> pd.DataFrame:
-        return analysis.document_card(self.book.documents, self.book.regions, self.region_id)
+    def title(self) -> Html:
+        text = f"{self.name}:科技创新目标 Science and technology targets"
+        return Html(f"<h1>{escape(text)}</h1>", text)
 
-    def overview(self) -> Markdown:
+    def document(self) -> Html:
+        card = analysis.document_card(self.book.documents, self.book.regions, self.region_id)
+        rows, doc_id = [], ""
+        for name, value in zip(card["field 项目"], card["value 内容"]):
+            doc_id = str(value) if name == "doc_id" else doc_id
+        for name, value in zip(card["field 项目"], card["value 内容"]):
+            inner = escape(str(value))
+            if name == "source file 原文":
+                inner = f'<a href="{escape(f"sources/{doc_id}.html")}">{inner}</a>'
+            style = NOWRAP if name in ("sha256", "doc_id") else LEFT
+            rows.append(
+                f'<tr><th scope="row" style="{NOWRAP}">{escape(name)}</th><td style="{style}">{inner}</td></tr>'
+            )
+        html = f'<table class="{TABLE_CLASS}"><tbody>{"".join(rows)}</tbody></table>'
+        return Html(html, card.to_string(index=False))
+
+    def overview(self) -> Html:
         t = self.targets
         years = sorted(t["target_year"].astype(int).unique())
         top = t["category"].astype(str).value_counts().sort_index().sort_values(ascending=False, kind="stable")
-        parts = ", ".join(f"{CATEGORY_EN[c].lower()} {n}" for c, n in top.head(3).items())
+        parts = ", ".join(f"{in_sentence(CATEGORY_EN[c])} {n}" for c, n in top.head(3).items())
         conflicts = t["conflict"].dropna().nunique()
-        return Markdown(
-            f"The plan commits to **{len(t)} quantified targets** due in {', '.join(map(str, years))}. "
-            f"Most are about {parts}. "
+        stretch = int(t["is_stretch"].sum())
+        count = f"{len(t)} quantified target{'s' if len(t) != 1 else ''}"
+        contradictions = f"{conflicts} contradiction{'s' if conflicts != 1 else ''}"
+        text = (
+            f"The plan commits to {count} due in {', '.join(map(str, years))}. Most are about {parts}. "
+            + (f"{stretch} {'is a stretch target' if stretch == 1 else 'are stretch targets'} (力争/争取). ")
             + (
-                f"**{conflicts} contradictions** inside the document are recorded below, with both readings."
+                f"{contradictions} inside the document {'is' if conflicts == 1 else 'are'} marked ⚠ in the rows "
+                "of their targets, with the other reading."
                 if conflicts
                 else "No contradictions inside the document were found."
             )
         )
+        return paragraph(text, (count, contradictions) if conflicts else (count,))
 
-    def by_category(self) -> pd.DataFrame:
-        return analysis.by_category_and_year(self.book.targets, self.region_id)
+    def by_category(self) -> Table:
+        return self._table(analysis.by_category_and_year(self.book.targets, self.region_id))
 
-    def category_figure(self):
+    def category_figure(self) -> Figure:
         return plot_categories(self.book.targets, self.region_id, self.name)
 
-    def section(self, category: str) -> pd.DataFrame | Markdown:
-        table = analysis.category_targets(self.book.targets, self.region_id, category)
-        return table_or_note(table, f"No quantified target on {CATEGORY_EN[category].lower()}.")
+    def timeline_figure(self) -> Figure:
+        title = f"{self.name}:规划期与目标年份 Plan period and target years"
+        return plot_timeline(self.book.targets, self.book.documents, self.book.regions, [self.region_id], title)
 
-    def section_note(self, category: str) -> Markdown:
+    def contradictions(self) -> Table | Html:
+        """One row per contradiction; each reading links to the row that lists it on this page."""
+        table = self._table(analysis.conflict_groups(self.book.targets, self.region_id), cell_links="page")
+        return table_or_note(table, "No statements of this document contradict each other.")
+
+    def section(self, category: str) -> Table | Html:
+        table = self._table(analysis.category_targets(self.book.targets, self.region_id, category), anchors=True)
+        return table_or_note(table, "")  # section_note says there is none
+
+    def section_note(self, category: str) -> Html:
         n = int((self.targets["category"].astype(str) == category).sum())
-        label = f"{CATEGORY_ZH[category]} {CATEGORY_EN[category]}"
-        return Markdown(
-            f"{n} target{'s' if n != 1 else ''} on {label.lower()}."
-            if n
-            else f"The plan sets no quantified target on {label.lower()}."
+        label = f"{CATEGORY_ZH[category]} {in_sentence(CATEGORY_EN[category])}"
+        return paragraph(
+            f"{n} target{'s' if n != 1 else ''} on {label}." if n else f"The plan sets no quantified target on {label}."
         )
 
-    def platforms(self) -> pd.DataFrame | Markdown:
-        table = analysis.platforms_by_kind_and_level(self.book.targets, self.region_id)
-        return table_or_note(table, "No quantified target on innovation platforms.")
+    def financing(self) -> Table | Html:
+        table = self._table(analysis.financing(self.book.targets, self.region_id), anchors=True)
+        return table_or_note(table, "")  # section_note says there is none
 
-    def financing(self) -> pd.DataFrame | Markdown:
-        return table_or_note(analysis.financing(self.book.targets, self.region_id), "No quantified financing target.")
+    def others(self) -> Table | Html:
+        table = self._table(analysis.other_targets(self.book.targets, self.region_id), anchors=True)
+        return table_or_note(table, "The plan sets no quantified target on the other levers.")
 
-    def growth(self) -> pd.DataFrame:
-        return analysis.required_growth(self.book.targets, self.region_id)
+    def listed_once(self) -> str:
+        """Assert that the sections list every target of the region exactly once."""
+        if not analysis.listed_once(self.book.targets, self.region_id):
+            raise AssertionError(f"the sections of {self.region_id} do not list each target exactly once")
+        return f"{len(self.targets)} targets, each listed once above with its quote and note."
 
-    def growth_table(self) -> pd.DataFrame | Markdown:
-        return table_or_note(self.growth(), "—")
+    def growth_readings(self) -> pd.DataFrame:
+        return analysis.growth_readings(self.book.targets, self.book.documents, self.region_id)
 
-    def growth_note(self) -> Markdown:
-        g = self.growth()
+    def growth_table(self) -> Table | Html:
+        frame = analysis.required_growth(self.book.targets, self.book.documents, self.region_id)
+        return Html("", "") if frame.empty else self._table(frame)  # growth_note says why there is none
+
+    def growth_note(self) -> Html:
+        g = self.growth_readings()
         if g.empty:
-            return Markdown("The document gives no baseline for its targets, so no required growth can be computed.")
-        return Markdown(
-            f"{len(g)} targets have a baseline in the document; the table gives the average annual growth "
-            "needed to reach each (compound rate; for shares also percentage points per year)."
+            return paragraph("The document gives no baseline for its targets, so no required growth can be computed.")
+        rated = int(g["growth_pct"].notna().sum())
+        contested = g.groupby("target_id").size()
+        contested = contested[contested > 1]
+        text = (
+            f"{g['target_id'].nunique()} targets have a baseline in the document; {rated} readings give the average "
+            "annual growth needed to reach the target (compound rate; for shares also percentage points per year). "
+            "Cumulative and increment targets are not stocks, so no growth rate is computed for them."
         )
+        if len(contested):
+            text += (
+                " Where the document states more than one baseline for the same measure, each reading has its own "
+                f"row, citing where the document states it ({', '.join(contested.index)})."
+            )
+        return paragraph(text)
 
-    def growth_figure(self):
-        g = self.growth()
-        return None if g.empty else plot_required_growth(g, self.name)
-
-    def quotes(self) -> pd.DataFrame:
-        return analysis.quotes(self.book.targets, self.region_id)
+    def growth_figure(self) -> Figure | None:
+        return plot_required_growth(self.growth_readings(), self.name)
 
     def verify_quotes(self) -> str:
         """Re-prove that each shown quote stands at its offset in its source; raises if not."""
@@ -132,13 +357,6 @@ class RegionReport:
         if problems:
             raise AssertionError("\n".join(map(str, problems)))
         return f"{len(self.targets)} quotes verified verbatim at their offsets in the source documents."
-
-    def conflicts(self) -> pd.DataFrame | Markdown:
-        table = analysis.conflicts(self.book.targets, self.region_id)
-        return table_or_note(table, "No statements of this document contradict each other.")
-
-    def caveats(self) -> pd.DataFrame | Markdown:
-        return table_or_note(analysis.caveats(self.book.targets, self.region_id), "No notes.")
 
 
 @dataclass
@@ -152,33 +370,35 @@ class Comparison:
         setup_display()
         return cls(Dataset.load())
 
-    def counts(self) -> pd.DataFrame:
-        t = self.book.targets
-        table = analysis.type_counts(t)
-        table["total 合计"] = table.sum(axis=1)
-        table.index = region_labels(self.book.regions).reindex(table.index)
-        table.index.name = "region 地区"
-        return table
+    def _table(self, frame: pd.DataFrame, **kw) -> Table:
+        return Table(frame, self.book.targets, **kw)
 
-    def headline(self) -> pd.DataFrame:
-        return analysis.headline_matrix(self.book.targets, self.book.regions, self.book.indicators)
+    def counts(self) -> Table:
+        return self._table(analysis.type_counts(self.book.targets, self.book.regions))
 
-    def mix(self) -> pd.DataFrame:
-        return analysis.category_mix(self.book.targets, self.book.regions)
+    def timeline_figure(self) -> Figure:
+        title = "各地区规划期与目标年份 Plan periods and target years"
+        regions = self.book.region_ids()
+        return plot_timeline(self.book.targets, self.book.documents, self.book.regions, regions, title)
 
-    def mix_figure(self):
-        return plot_category_mix(self.mix())
+    def headline(self) -> Table:
+        return self._table(analysis.headline_matrix(self.book.targets, self.book.regions, self.book.indicators))
 
-    def indicator_figure(self, indicator_id: str, title: str):
-        return plot_indicator_by_region(self.book.targets, self.book.regions, indicator_id, title)
+    def headline_figure(self) -> Figure:
+        return plot_headline(self.book.targets, self.book.regions, self.book.indicators)
 
-    def alignment(self, province: str, cities: tuple[str, ...]) -> pd.DataFrame | Markdown:
+    def mix(self) -> Table:
+        mix = analysis.category_mix(self.book.targets, self.book.regions)
+        return self._table(mix.reset_index())
+
+    def mix_figure(self) -> Figure:
+        return plot_category_mix(analysis.category_mix(self.book.targets, self.book.regions))
+
+    def alignment(self, province: str, cities: tuple[str, ...]) -> Table | Html:
         present = set(self.book.region_ids())
         if province not in present or not present & set(cities):
-            return Markdown(
-                f"The data holds no documents of {escape(province)} and its cities {escape(', '.join(cities))}."
-            )
-        return analysis.alignment(self.book.targets, self.book.regions, province, cities)
+            return paragraph(f"The data holds no documents of {province} and its cities {', '.join(cities)}.")
+        return self._table(analysis.alignment(self.book.targets, self.book.regions, province, cities))
 
-    def conflicts(self) -> pd.DataFrame:
-        return analysis.conflicts(self.book.targets)
+    def conflicts(self) -> Table:
+        return self._table(analysis.conflicts(self.book.targets, self.book.regions), anchors=True)

@@ -1,21 +1,30 @@
 """Analyses of the curated targets, per region and across regions.
 
 Every function takes the frame load_targets() returns and gives a small DataFrame
-with a fixed sort order, ready to show; the notebooks only call these.
+with a fixed sort order, ready to show; the notebooks only call these (through reports.py,
+which turns the frames into HTML with links to the sources and the palette's badges).
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
 import pandas as pd
 
+from ..chinese.numerals import CHINESE_FRACTION, CHINESE_NUMERAL, FRACTION, parse_chinese_numeral
+from ..dataset.provenance import read_source
 from ..dataset.vocabulary import (
     CATEGORIES,
     COMPARATOR_SIGNS,
     LEVEL_LABELS,
-    PLATFORM_LEVELS,
+    TARGET_TYPE_EN,
     TARGET_TYPES,
     category_label,
     region_labels,
+    region_order,
+    target_type_label,
 )
 
 # The comparable headline measures, in the order the comparison shows them.
@@ -32,25 +41,156 @@ HEADLINE_INDICATORS = (
     "hightech_industry_share",
     "hightech_industry_output_share",
 )
-STOCK_TYPES = ("level", "share", "cumulative", "maintain")
+# Stocks and ratios: a compound growth rate from a baseline to the target means something.
+STOCK_TYPES = ("level", "share", "maintain")
+# The levers the region report gives a section each; the others share one section.
+SECTION_CATEGORIES = ("platforms", "talent", "financing", "enterprises", "rd_investment", "tech_transfer")
+OTHER_CATEGORIES = tuple(c for c in CATEGORIES if c not in SECTION_CATEGORIES)
+
+# Baselines that a document states in its text for the same measure, besides the one recorded in
+# targets.csv (the target's note names them). Each quote must stand verbatim in the source and hold
+# the value and the year; its offset is looked up there, so the row cites where it is.
+STATED_BASELINES = (
+    # Ruijin's table 2-1 gives 0.97 (2020); chapter 1 states 2.25 and 1.95 for 2021.
+    ("ruijin-009", 2.25, 2021, "2021年有效发明专利拥有量137件,每万人有效发明专利拥有量为2.25件"),
+    ("ruijin-009", 1.95, 2021, "2021年万人有效发明专利拥有量1.95件"),
+)
+
+# Column names the pages style (reports.Table): the stretch mark, the type (with a stretch mark
+# after MARK_SEPARATOR in a listing), and the other reading of a contradiction.
+STRETCH = "stretch 力争"
+TYPE_COLUMN = "type 类型"
+MARK_SEPARATOR = " · "
+OTHER_READING = "⚠ other reading 另一读法"
+
+# ---------------------------------------------------------------------------------------------
+# Values as the document writes them
+
+DIGITS = re.compile(r"[0-9０-９]+(?:,[0-9]{3})*(?:[.．][0-9０-９]+)?")
+HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+UNIT_SPACE_FREE = ("%", "‰", "")
 
 
-def format_value(row: pd.Series) -> str:
-    """≥350 亿元, 4–6 个, ≈2.4 %: the number as the plan commits to it."""
-    value = f"{row['value']:g}"
-    if pd.notna(row["value_high"]):
-        value += f"–{row['value_high']:g}"
-    unit = "(1/3)" if row["unit"] == "fraction" else row["unit"]
-    return f"{COMPARATOR_SIGNS[row['comparator']]}{value} {unit}"
+def written_number(value: float, quote: str, start: int = 0) -> tuple[str, int]:
+    """The number of ``quote`` (from ``start`` on) that equals ``value``, in half-width digits as
+    written (2.0 stays 2.0, 1,500 stays 1,500; 三百 gives 300), and where it ends; ``value:g`` and
+    ``start`` when the quote does not write it."""
+    for m in DIGITS.finditer(quote, start):
+        text = m.group().translate(HALF_WIDTH)
+        if float(text.replace(",", "")) == value:
+            return text, m.end()
+    for m in CHINESE_NUMERAL.finditer(quote, start):
+        if parse_chinese_numeral(m.group()) == value:
+            return f"{value:g}", m.end()
+    return f"{value:g}", start
+
+
+def written_fraction(value: float, quote: str) -> str:
+    """1/3 as the quote writes it (1/3 or 三分之一), else the decimal."""
+    for numerator, denominator in FRACTION.findall(quote):
+        if int(denominator) and round(int(numerator) / int(denominator), 4) == round(value, 4):
+            return f"{int(numerator)}/{int(denominator)}"
+    for denominator, numerator in CHINESE_FRACTION.findall(quote):
+        d, n = parse_chinese_numeral(denominator), parse_chinese_numeral(numerator)
+        if d and n is not None and round(n / d, 4) == round(value, 4):
+            return f"{n}/{d}"
+    return f"{value:g}"
+
+
+@lru_cache(maxsize=65536)
+def _value_text(value: float, value_high: float | None, unit: str, comparator: str, quote: str) -> str:
+    if unit == "fraction":
+        number = written_fraction(value, quote)
+    else:
+        number, end = written_number(value, quote)
+        if value_high is not None:
+            number += "–" + written_number(value_high, quote, end)[0]
+    unit = "" if unit == "fraction" else unit
+    return f"{COMPARATOR_SIGNS[comparator]}{number}{'' if unit in UNIT_SPACE_FREE else ' '}{unit}"
+
+
+def format_value(row) -> str:
+    """≥350 亿元, 4–6 个, ≈2.4%, 2.0%: the number as the plan writes it (taken from the quote when the
+    row has one), with its comparator and unit. The one formatting of a value on every page."""
+    high = row["value_high"]
+    quote = row.get("quote", "")
+    return _value_text(
+        float(row["value"]),
+        None if pd.isna(high) else float(high),
+        str(row["unit"]),
+        str(row["comparator"]),
+        "" if quote is None or pd.isna(quote) else str(quote),
+    )
 
 
 def formatted(targets: pd.DataFrame) -> pd.Series:
     """format_value for every row (an empty frame gives an empty Series of strings)."""
-    return pd.Series([format_value(row) for _, row in targets.iterrows()], index=targets.index, dtype="string")
+    quotes = targets["quote"] if "quote" in targets else pd.Series("", index=targets.index)
+    rows = zip(targets["value"], targets["value_high"], targets["unit"], targets["comparator"], quotes)
+    texts = [
+        _value_text(float(v), None if pd.isna(h) else float(h), str(u), str(c), "" if pd.isna(q) else str(q))
+        for v, h, u, c, q in rows
+    ]
+    return pd.Series(texts, index=targets.index, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements in a matrix cell
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One target as a matrix cell shows it: value, year and type, with its stretch and conflict marks."""
+
+    target_id: str
+    text: str
+    stretch: bool = False
+    conflict: bool = False
+
+    def __str__(self) -> str:
+        return self.text + (f" [{STRETCH}]" if self.stretch else "") + (" ⚠" if self.conflict else "")
+
+
+class Cell(tuple):
+    """The statements of one matrix cell, in target_id order; prints them joined by ' | ' (— for none)."""
+
+    def __str__(self) -> str:
+        return " | ".join(map(str, self)) or "—"
+
+
+def statements(targets: pd.DataFrame, with_id: bool = False) -> pd.Series:
+    """Each target as a Statement: "2.6% (2025 share)", or "ruijin-014 100 家 (2025 level)"."""
+    values = formatted(targets)
+    ids = targets["target_id"].astype(str)
+    rows = zip(ids, values, targets["target_year"], targets["target_type"].astype(str))
+    texts = [f"{tid + ' ' if with_id else ''}{v} ({y} {tt})" for tid, v, y, tt in rows]
+    out = [
+        Statement(tid, text, bool(s), bool(c))
+        for tid, text, s, c in zip(ids, texts, targets["is_stretch"], targets["conflict"].notna())
+    ]
+    return pd.Series(out, index=targets.index, dtype=object)
+
+
+def _cells(t: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    """Matrix of Cells: the statements of ``t`` (in its order) by ``rows`` × ``columns`` (id columns)."""
+    said = statements(t)
+    grid: dict[str, dict[str, list]] = {}
+    for r, c, s in zip(t[rows].astype(str), t[columns].astype(str), said):
+        grid.setdefault(c, {}).setdefault(r, []).append(s)
+    index = sorted({r for column in grid.values() for r in column})
+    return pd.DataFrame({c: [Cell(grid[c].get(r, ())) for r in index] for c in sorted(grid)}, index=index, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables of targets
 
 
 def of_region(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
     return targets[targets["region_id"].astype(str) == region_id]
+
+
+def _sort_key(s: pd.Series) -> pd.Series:
+    return s.astype(str) if s.dtype.name == "category" else s
 
 
 def by_category_and_year(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
@@ -58,24 +198,23 @@ def by_category_and_year(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
     t = of_region(targets, region_id)
     table = pd.crosstab(t["category"].astype(str), t["target_year"].astype(int))
     table = table.reindex([c for c in CATEGORIES if c in table.index])
-    table.index = [category_label(c) for c in table.index]
-    table.index.name = "category 类别"
-    table.columns.name = "target year 目标年份"
+    table.columns = [str(c) for c in table.columns]
     table["total 合计"] = table.sum(axis=1)
-    return table
+    table.insert(0, "category 类别", [category_label(c) for c in table.index])
+    return table.reset_index(drop=True)
 
 
 def target_table(targets: pd.DataFrame, columns_extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Targets as readers see them: indicator in both languages, value, year, type, level."""
+    """Targets as readers see them: indicator in both languages, value as written, year, type, tier."""
     out = pd.DataFrame(
         {
             "target_id": targets["target_id"].astype(str),
             "指标 indicator": targets["indicator_name_zh"].astype(str) + " " + targets["indicator_name_en"].astype(str),
-            "level": targets["level"].astype(str).map(LEVEL_LABELS).fillna(""),
+            "level 级别": targets["level"].astype(str).map(LEVEL_LABELS).fillna(""),
             "target 目标": formatted(targets),
             "year 年份": targets["target_year"].astype(int),
-            "type 类型": targets["target_type"].astype(str),
-            "stretch 力争": targets["is_stretch"].map({True: "力争", False: ""}),
+            TYPE_COLUMN: targets["target_type"].astype(str).map(target_type_label),
+            STRETCH: targets["is_stretch"].map({True: STRETCH, False: ""}),
         }
     )
     for column in columns_extra:
@@ -83,149 +222,270 @@ def target_table(targets: pd.DataFrame, columns_extra: tuple[str, ...] = ()) -> 
     return out.reset_index(drop=True)
 
 
+def other_readings(targets: pd.DataFrame) -> pd.Series:
+    """For every target in a conflict, the other statement(s) of its conflict group:
+    "⚠ other reading: ruijin-014 100 家 (2025 level)"; empty for the others."""
+    out = pd.Series("", index=targets.index, dtype=object)
+    t = targets[targets["conflict"].notna()]
+    said = statements(t, with_id=True)
+    for _, group in t.groupby(t["conflict"].astype(str), sort=True):
+        for i in group.index:
+            others = [said[j].text for j in group.sort_values("target_id", key=_sort_key).index if j != i]
+            out[i] = (
+                "⚠ other reading: " + "; ".join(others)
+                if others
+                else "⚠ the document states this differently elsewhere: see the note"
+            )
+    return out
+
+
+def listing(
+    targets: pd.DataFrame, rows: pd.DataFrame, regions: pd.DataFrame | None = None, compact: bool = False
+) -> pd.DataFrame:
+    """``rows`` (a selection of ``targets``) as the pages list them: each target once, its type with
+    the stretch mark ("share 比重 · stretch 力争"), the other reading of a conflict (looked up in all of
+    ``targets``), the verbatim quote (and its Simplified form for a Traditional copy), its offset, and
+    the curator's note; with ``regions``, the region too. ``compact`` leaves out tier and offset."""
+    out = target_table(rows)
+    out[TYPE_COLUMN] = [
+        kind + (MARK_SEPARATOR + STRETCH if stretch else "") for kind, stretch in zip(out[TYPE_COLUMN], out[STRETCH])
+    ]
+    out = out.drop(columns=STRETCH)
+    out[OTHER_READING] = other_readings(targets).reindex(rows.index).to_numpy()
+    simplified = rows["quote_zh_hans"].astype(str).to_numpy()
+    quote = rows["quote"].astype(str).to_numpy()
+    out["quote 原文"] = [q if q == s else f"{q}(简体:{s})" for q, s in zip(quote, simplified)]
+    out["offset"] = rows["quote_start"].astype(int).to_numpy()
+    out["note 说明"] = rows["note"].astype(object).where(rows["note"].notna(), "").astype(str).to_numpy()
+    if regions is not None:
+        out.insert(1, "region 地区", rows["region_id"].astype(str).map(region_labels(regions)).to_numpy())
+    if compact:
+        out = out.drop(columns=["level 级别", "offset"])
+    return _without_empty(out)
+
+
+OPTIONAL_COLUMNS = ("level 级别", STRETCH, OTHER_READING)
+
+
+def _without_empty(table: pd.DataFrame) -> pd.DataFrame:
+    """Drop the optional columns that no row fills (a tier, a stretch mark, another reading)."""
+    empty = [c for c in OPTIONAL_COLUMNS if c in table and len(table) and not table[c].astype(bool).any()]
+    return table.drop(columns=empty)
+
+
+def category_rows(targets: pd.DataFrame, region_id: str, categories: tuple[str, ...]) -> pd.DataFrame:
+    """One region's targets of the given categories, by category, indicator, tier and year."""
+    t = of_region(targets, region_id)
+    t = t[t["category"].astype(str).isin(categories)]
+    t = t.assign(
+        _category=t["category"].astype(str).map({c: i for i, c in enumerate(CATEGORIES)}),
+        _level=t["level"].cat.codes if hasattr(t["level"], "cat") else 0,
+    )
+    return t.sort_values(["_category", "indicator_id", "_level", "target_year", "target_id"], key=_sort_key)
+
+
 def category_targets(targets: pd.DataFrame, region_id: str, category: str) -> pd.DataFrame:
-    """One region's targets of one category, ordered by indicator, level and year."""
-    t = of_region(targets, region_id)
-    t = t[t["category"].astype(str) == category]
-    t = t.assign(_level=t["level"].cat.codes if hasattr(t["level"], "cat") else 0)
-    t = t.sort_values(["indicator_id", "_level", "target_year", "target_id"], key=_sort_key)
-    return target_table(t)
+    """One region's targets of one category, each once with quote and note (the page's listing)."""
+    return listing(targets, category_rows(targets, region_id, (category,)))
 
 
-def _sort_key(s: pd.Series) -> pd.Series:
-    return s.astype(str) if s.dtype.name == "category" else s
-
-
-def platforms_by_kind_and_level(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
-    """Platform targets counted by kind (indicator) and tier (level), with their committed numbers."""
-    t = of_region(targets, region_id)
-    t = t[t["category"].astype(str) == "platforms"]
-    level = t["level"].astype(str).map(LEVEL_LABELS).fillna("tier not stated 未注明")
-    kind = t["indicator_name_zh"].astype(str) + " " + t["indicator_name_en"].astype(str)
-    values = formatted(t) + " (" + t["target_year"].astype(str) + ", " + t["target_type"].astype(str) + ")"
-    frame = pd.DataFrame({"kind 类型": kind, "level 级别": level, "target": values})
-    order = [LEVEL_LABELS[lv] for lv in PLATFORM_LEVELS] + ["tier not stated 未注明"]
-    table = frame.groupby(["kind 类型", "level 级别"], observed=True)["target"].agg("; ".join).unstack()
-    return table.reindex(columns=[c for c in order if c in table.columns]).fillna("").sort_index()
-
-
-def talent_by_kind(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
-    """Talent targets by kind of talent."""
-    return category_targets(targets, region_id, "talent")
+def other_targets(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
+    """The targets of the levers without a section of their own (industry, IP, cooperation, ...)."""
+    rows = category_rows(targets, region_id, OTHER_CATEGORIES)
+    out = listing(targets, rows)
+    out.insert(1, "category 类别", rows["category"].astype(str).map(category_label).to_numpy())
+    return out
 
 
 def financing(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
     """Financing targets, with money also in 亿元 (100 million yuan)."""
-    t = of_region(targets, region_id)
-    t = t[t["category"].astype(str) == "financing"].sort_values("target_id")
-    out = target_table(t)
-    out["亿元 (100m yuan)"] = t["value_cny_100m"].round(4).to_numpy()
+    rows = category_rows(targets, region_id, ("financing",))
+    out = listing(targets, rows)
+    out.insert(4, "亿元 (100m yuan)", rows["value_cny_100m"].round(4).to_numpy())
     return out
 
 
-def required_growth(targets: pd.DataFrame, region_id: str | None = None) -> pd.DataFrame:
-    """Average annual growth needed from the document's baseline to the target.
-
-    Only for stocks and shares (level, share, cumulative, maintain) with a baseline;
-    for a share, the change in percentage points per year is given too.
-    """
-    t = targets if region_id is None else of_region(targets, region_id)
-    t = t[t["baseline_value"].notna() & t["target_type"].astype(str).isin(STOCK_TYPES)]
-    years = (t["target_year"] - t["baseline_year"]).astype(float)
-    cagr = (t["value"] / t["baseline_value"]) ** (1 / years) - 1
-    points = (t["value"] - t["baseline_value"]) / years
-    out = target_table(t)
-    out.insert(3, "baseline 基期", [f"{b:g} ({y})" for b, y in zip(t["baseline_value"], t["baseline_year"])])
-    out["growth/yr 年均增速"] = [f"{c * 100:+.1f}%" for c in cagr]
-    out["points/yr (shares)"] = [f"{p:+.2f} pp" if u == "%" else "" for p, u in zip(points, t["unit"].astype(str))]
-    out["conflict"] = [c if isinstance(c, str) else "" for c in t["conflict"].astype(object)]
-    return out
+def listed_once(targets: pd.DataFrame, region_id: str) -> bool:
+    """Do the sections (one per lever, and one for the other levers) list each target exactly once?"""
+    ids = [*(category_rows(targets, region_id, (c,))["target_id"] for c in SECTION_CATEGORIES)]
+    ids.append(category_rows(targets, region_id, OTHER_CATEGORIES)["target_id"])
+    listed = pd.concat(ids).astype(str)
+    return listed.is_unique and set(listed) == set(of_region(targets, region_id)["target_id"].astype(str))
 
 
-def conflicts(targets: pd.DataFrame, region_id: str | None = None) -> pd.DataFrame:
-    """Statements of one document that disagree, grouped by conflict id, with both readings."""
+def conflict_groups(targets: pd.DataFrame, region_id: str | None = None) -> pd.DataFrame:
+    """One row per contradiction inside a document: its id and every reading (Cells of Statements)."""
     t = targets if region_id is None else of_region(targets, region_id)
     t = t[t["conflict"].notna()].sort_values(["conflict", "target_id"], key=_sort_key)
-    out = target_table(t, ("conflict", "quote_zh_hans", "note"))
-    return out.rename(columns={"quote_zh_hans": "quote 原文"})
+    said = statements(t, with_id=True)
+    groups = t.groupby(t["conflict"].astype(str), sort=True)
+    return pd.DataFrame(
+        {
+            "conflict 矛盾": [conflict for conflict, _ in groups],
+            "category 类别": [category_label(str(g["category"].iloc[0])) for _, g in groups],
+            "readings 各读法": [Cell(said[g.index]) for _, g in groups],
+        }
+    )
 
 
-def caveats(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
-    """Targets whose note says something a reader must know (duplicates, implied years, readings)."""
-    t = of_region(targets, region_id)
-    t = t[t["note"].notna() & t["conflict"].isna()].sort_values("target_id")
-    return target_table(t, ("note",))
+def conflicts(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Every target in a contradiction, in all documents, grouped by conflict id, each with its region,
+    quote, note and the other reading."""
+    t = targets[targets["conflict"].notna()].sort_values(["conflict", "target_id"], key=_sort_key)
+    out = listing(targets, t, regions, compact=True)
+    out.insert(1, "conflict 矛盾", t["conflict"].astype(str).to_numpy())
+    return out
 
 
-def quotes(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
-    """Every target of a region with its verbatim quote and offset, in document order."""
-    t = of_region(targets, region_id).sort_values("quote_start")
-    out = target_table(t, ("quote", "quote_zh_hans"))
-    out["offset"] = t["quote_start"].astype(int).to_numpy()
-    if (out["quote"] == out["quote_zh_hans"]).all():
-        out = out.drop(columns="quote_zh_hans")
-    return out.rename(columns={"quote": "quote 原文", "quote_zh_hans": "简体 Simplified"})
+# ---------------------------------------------------------------------------------------------
+# From baseline to target
 
 
-def type_counts(targets: pd.DataFrame) -> pd.DataFrame:
-    """Targets per region (rows) and target type (columns)."""
+def stated_baselines(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """STATED_BASELINES of the given targets, each with the offset of its quote in the source."""
+    files = dict(zip(documents["doc_id"].astype(str), documents["file"].astype(str)))
+    docs = dict(zip(targets["target_id"].astype(str), targets["doc_id"].astype(str)))
+    rows = []
+    for target_id, value, year, quote in STATED_BASELINES:
+        if target_id not in docs:
+            continue
+        file = files[docs[target_id]]
+        offset = read_source(file).find(quote)
+        if offset < 0 or f"{value:g}" not in quote or f"{year}年" not in quote:
+            raise ValueError(f"stated baseline of {target_id}: {quote!r} with {value:g} ({year}) is not in {file}")
+        rows.append({"target_id": target_id, "value": value, "year": year, "quote": quote, "offset": offset})
+    return pd.DataFrame(rows, columns=["target_id", "value", "year", "quote", "offset"])
+
+
+def growth_readings(targets: pd.DataFrame, documents: pd.DataFrame, region_id: str | None = None) -> pd.DataFrame:
+    """Each baseline of each target, one row per reading: the baseline in targets.csv and any other
+    baseline the document states (STATED_BASELINES), with the compound annual growth needed from it,
+    or, where there is none, why (an increment or cumulative target is not a stock; a zero baseline
+    has no growth rate)."""
+    t = targets if region_id is None else of_region(targets, region_id)
+    recorded = t[t["baseline_value"].notna()]
+    readings = pd.DataFrame(
+        {
+            "target_id": recorded["target_id"].astype(str),
+            "baseline": recorded["baseline_value"].astype(float),
+            "baseline_year": recorded["baseline_year"].astype(int),
+            "source": "baseline_value in targets.csv (the note says where)",
+            "offset": -1,
+        }
+    )
+    stated = stated_baselines(t, documents)
+    readings = pd.concat(
+        [
+            readings,
+            pd.DataFrame(
+                {
+                    "target_id": stated["target_id"],
+                    "baseline": stated["value"].astype(float),
+                    "baseline_year": stated["year"].astype(int),
+                    "source": [f"“{q}” at offset {o}" for q, o in zip(stated["quote"], stated["offset"])],
+                    "offset": stated["offset"].astype(int),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    rows = t.set_index(t["target_id"].astype(str)).loc[readings["target_id"]]
+    kinds = rows["target_type"].astype(str).to_numpy()
+    value = rows["value"].astype(float).to_numpy()
+    years = rows["target_year"].astype(int).to_numpy() - readings["baseline_year"].to_numpy()
+    base = readings["baseline"].to_numpy()
+    rate, points, why = [], [], []
+    for kind, v, b, n, unit in zip(kinds, value, base, years, rows["unit"].astype(str)):
+        reason = ""
+        if kind not in STOCK_TYPES:
+            reason = f"{TARGET_TYPE_EN[kind]}: no stock growth rate"
+        elif b <= 0:
+            reason = "baseline is zero: no growth rate from zero" if b == 0 else "baseline below zero: no growth rate"
+        elif n <= 0:
+            reason = "baseline not before the target year: no growth rate"
+        rate.append(float("nan") if reason else ((v / b) ** (1 / n) - 1) * 100)
+        points.append((v - b) / n if unit == "%" and not reason else float("nan"))
+        why.append(reason)
+    readings["value"] = value
+    readings["growth_pct"] = rate
+    readings["points_per_year"] = points
+    readings["why_no_rate"] = why
+    readings["category"] = rows["category"].astype(str).to_numpy()
+    readings["is_stretch"] = rows["is_stretch"].astype(bool).to_numpy()
+    readings["indicator_zh"] = rows["indicator_name_zh"].astype(str).to_numpy()
+    readings["indicator_en"] = rows["indicator_name_en"].astype(str).to_numpy()
+    readings["indicator"] = readings["indicator_zh"] + " " + readings["indicator_en"]
+    return readings.sort_values(["target_id", "offset"]).reset_index(drop=True)
+
+
+def required_growth(targets: pd.DataFrame, documents: pd.DataFrame, region_id: str | None = None) -> pd.DataFrame:
+    """growth_readings as the page shows them: one row per target and baseline reading."""
+    readings = growth_readings(targets, documents, region_id)
+    rows = targets.set_index(targets["target_id"].astype(str)).loc[readings["target_id"]]
+    out = target_table(rows.reset_index(drop=True)).drop(columns="level 级别")
+    out.insert(3, "baseline 基期", [f"{b:g} ({y})" for b, y in zip(readings["baseline"], readings["baseline_year"])])
+    out.insert(4, "baseline from 基期出处", readings["source"].to_numpy())
+    out["growth/yr 年均增速"] = [
+        reason if reason else f"{g:+.1f}%/yr" for g, reason in zip(readings["growth_pct"], readings["why_no_rate"])
+    ]
+    out["points/yr (shares)"] = ["" if pd.isna(p) else f"{p:+.2f} pp/yr" for p in readings["points_per_year"]]
+    other = dict(zip(targets["target_id"].astype(str), other_readings(targets)))
+    out[OTHER_READING] = readings["target_id"].map(other).to_numpy()
+    return _without_empty(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Across regions
+
+
+def type_counts(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Targets per region (rows, in the fixed region order) and target type (columns), with totals."""
     table = pd.crosstab(targets["region_id"].astype(str), targets["target_type"].astype(str))
-    return table.reindex(columns=[t for t in TARGET_TYPES if t in table.columns]).sort_index()
+    table = table.reindex(columns=[t for t in TARGET_TYPES if t in table.columns])
+    table = table.reindex([r for r in region_order(regions) if r in table.index])
+    table.columns = [target_type_label(c) for c in table.columns]
+    table["total 合计"] = table.sum(axis=1)
+    table.insert(0, "region 地区", region_labels(regions).reindex(table.index).to_numpy())
+    return table.reset_index(drop=True)
 
 
 def category_mix(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """Share of each region's targets per category, in % (rows: regions, bilingual)."""
+    """Share of each region's targets per category, in % (rows: regions in the fixed order, bilingual)."""
     table = pd.crosstab(targets["region_id"].astype(str), targets["category"].astype(str), normalize="index")
     table = (table * 100).round(1).reindex(columns=[c for c in CATEGORIES if c in table.columns]).fillna(0.0)
+    table = table.reindex([r for r in region_order(regions) if r in table.index])
     table.columns = [category_label(c) for c in table.columns]
     table.index = region_labels(regions).reindex(table.index)
     table.index.name = "region 地区"
-    return table.sort_index()
+    return table
 
 
 def headline_matrix(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Region × headline indicator: each value with its year and type, so a 2021 one-year
-    target is never read as a 2025 stock. Several statements are joined with ' | ';
-    conflicting ones are marked ⚠."""
+    """Headline indicator × region: each cell the statements of that region (value, year and type,
+    so a 2021 one-year target is never read as a 2025 stock; stretch and ⚠ conflict marks)."""
     t = targets[targets["indicator_id"].astype(str).isin(HEADLINE_INDICATORS)].sort_values("target_id")
-    cell = (
-        formatted(t)
-        + " ("
-        + t["target_year"].astype(str)
-        + " "
-        + t["target_type"].astype(str)
-        + ")"
-        + t["conflict"].notna().map({True: " ⚠", False: ""})
-    )
-    long = pd.DataFrame(
-        {"region": t["region_id"].astype(str), "indicator": t["indicator_id"].astype(str), "cell": cell}
-    )
-    matrix = long.groupby(["indicator", "region"])["cell"].agg(" | ".join).unstack().fillna("—")
+    matrix = _cells(t, "indicator_id", "region_id")
     matrix = matrix.reindex([i for i in HEADLINE_INDICATORS if i in matrix.index])
+    matrix = matrix.reindex(columns=[r for r in region_order(regions) if r in matrix.columns])
     names = indicators.set_index(indicators["indicator_id"].astype(str))
-    matrix.index = [f"{names.at[i, 'name_zh']} {names.at[i, 'name_en']}" for i in matrix.index]
-    matrix.index.name = "indicator 指标"
-    order = regions.sort_values(["level", "region_id"], key=_sort_key)["region_id"].astype(str)
-    matrix = matrix.reindex(columns=[r for r in order if r in matrix.columns])
     matrix.columns = region_labels(regions).reindex(matrix.columns).to_list()
-    return matrix
+    matrix.insert(0, "indicator 指标", [f"{names.at[i, 'name_zh']} {names.at[i, 'name_en']}" for i in matrix.index])
+    return matrix.reset_index(drop=True)
 
 
 def alignment(targets: pd.DataFrame, regions: pd.DataFrame, province: str, cities: tuple[str, ...]) -> pd.DataFrame:
     """Indicators that a province and its cities both target, side by side (value, year, type)."""
     t = targets[targets["region_id"].astype(str).isin((province, *cities))].sort_values("target_id")
-    cell = formatted(t) + " (" + t["target_year"].astype(str) + " " + t["target_type"].astype(str) + ")"
-    long = pd.DataFrame(
-        {"indicator": t["indicator_id"].astype(str), "region": t["region_id"].astype(str), "cell": cell}
-    )
-    wide = long.groupby(["indicator", "region"])["cell"].agg(" | ".join).unstack()
-    shared = wide[wide[province].notna() & wide.drop(columns=province).notna().any(axis=1)]
-    shared = shared.reindex(columns=[province, *[c for c in cities if c in shared.columns]]).fillna("—")
-    names = t.drop_duplicates("indicator_id").set_index(t.drop_duplicates("indicator_id")["indicator_id"].astype(str))
-    shared.index = [f"{names.at[i, 'indicator_name_zh']} {names.at[i, 'indicator_name_en']}" for i in shared.index]
-    shared.index.name = "indicator 指标"
+    wide = _cells(t, "indicator_id", "region_id")
+    present = wide.map(len) > 0
+    shared = wide[present[province] & present.drop(columns=province).any(axis=1)]
+    order = [r for r in region_order(regions) if r == province or r in cities and r in shared.columns]
+    shared = shared.reindex(columns=order)
+    first = t.drop_duplicates("indicator_id")
+    names = dict(zip(first["indicator_id"].astype(str), first["indicator_name_zh"] + " " + first["indicator_name_en"]))
     shared.columns = region_labels(regions).reindex(shared.columns).to_list()
-    return shared.sort_index()
+    shared.insert(0, "indicator 指标", [str(names[i]) for i in shared.index])
+    return shared.sort_values("indicator 指标").reset_index(drop=True)
 
 
 def document_card(documents: pd.DataFrame, regions: pd.DataFrame, region_id: str) -> pd.DataFrame:
@@ -244,5 +504,6 @@ def document_card(documents: pd.DataFrame, regions: pd.DataFrame, region_id: str
             ("kind 类型", str(d.kind)),
             ("source file 原文", d.file),
             ("sha256", d.sha256),
+            ("doc_id", d.doc_id),
         ]
-    return pd.DataFrame(rows, columns=["field", "value"]).set_index("field")
+    return pd.DataFrame(rows, columns=["field 项目", "value 内容"])

@@ -67,6 +67,16 @@ TARGET_TYPE_EN = {
     "breakthrough": "breakthrough from zero",
     "maintain": "maintain",
 }
+TARGET_TYPE_ZH = {
+    "level": "存量",
+    "increment": "新增",
+    "annual": "每年",
+    "cumulative": "累计",
+    "share": "比重",
+    "growth_rate": "增速",
+    "breakthrough": "突破",
+    "maintain": "保持",
+}
 PLATFORM_LEVELS = ("national", "provincial", "municipal", "county")
 COMPARATORS = (">=", "~", "=")
 REGION_LEVELS = ("province", "prefecture", "county")
@@ -98,6 +108,24 @@ FRACTION_UNIT = "fraction"  # the unit of a target written as a fraction (1/3): 
 def category_label(category: str) -> str:
     """创新平台 Innovation platforms."""
     return f"{CATEGORY_ZH[category]} {CATEGORY_EN[category]}"
+
+
+def target_type_label(target_type: str) -> str:
+    """cumulative 累计."""
+    return f"{target_type} {TARGET_TYPE_ZH[target_type]}"
+
+
+def region_order(regions: pd.DataFrame) -> list[str]:
+    """The one order of regions on every page and figure: provinces first, then by GB/T 2260 code
+    (Jiangxi, Yancheng, Jingdezhen, Ruijin, Changde)."""
+    ranked = regions.assign(
+        _province=regions["level"].astype(str) != "province", _code=regions["admin_code"].astype(int)
+    )
+    return ranked.sort_values(["_province", "_code", "region_id"], key=_plain)["region_id"].astype(str).to_list()
+
+
+def _plain(column: pd.Series) -> pd.Series:
+    return column.astype(str) if column.dtype.name == "category" else column
 
 
 def region_labels(regions: pd.DataFrame) -> pd.Series:
