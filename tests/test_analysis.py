@@ -52,11 +52,15 @@ def test_required_growth_is_the_compound_rate(data):
 
 def test_cumulative_and_increment_targets_say_why_they_have_no_rate(data):
     growth = analysis.required_growth(data.targets, data.documents, "ruijin").set_index("target_id")
-    assert growth.loc["ruijin-007", "growth/yr 年均增速"] == "cumulative over the period: no stock growth rate"
     assert growth.loc["ruijin-012", "growth/yr 年均增速"] == "new additions in the period: no stock growth rate"
-    # ruijin-014 states the same 100 as a stock: it has a rate, and both rows show the other reading.
-    assert growth.loc["ruijin-014", "growth/yr 年均增速"] == f"{((100 / 34) ** (1 / 5) - 1) * 100:+.1f}%/yr"
-    assert growth.loc["ruijin-007", "⚠ other reading 另一读法"] == "⚠ other reading: ruijin-014 100 家 (2025 level)"
+    # ruijin-007 is a stock since the audit (有效期内高新技术企业34家 -> 总数达到100家): it has a rate.
+    assert growth.loc["ruijin-007", "growth/yr 年均增速"] == f"{((100 / 34) ** (1 / 5) - 1) * 100:+.1f}%/yr"
+    # No curated cumulative target has a baseline any more; one that had would get no stock rate.
+    targets = data.targets.copy()
+    targets["target_type"] = targets["target_type"].astype(object)
+    targets.loc[targets["target_id"] == "ruijin-007", "target_type"] = "cumulative"
+    growth = analysis.required_growth(targets, data.documents, "ruijin").set_index("target_id")
+    assert growth.loc["ruijin-007", "growth/yr 年均增速"] == "cumulative over the period: no stock growth rate"
 
 
 def test_contested_patent_baseline_gives_one_row_per_reading(data):
@@ -101,19 +105,18 @@ def test_headline_matrix_shows_value_as_written_year_and_type(book):
     assert str(rd["瑞金市 Ruijin"]) == "2.6% (2025 share)"
     assert str(rd["盐城市 Yancheng"]) == "≈2.4% (2023 share) [stretch 力争]"
     hte = matrix.loc[[i for i in matrix.index if i.startswith("高新技术企业数")][0]]
-    assert "⚠" in str(hte["瑞金市 Ruijin"])  # cumulative in the table, a total in chapter 4
+    assert str(hte["瑞金市 Ruijin"]) == "100 家 (2025 level)"  # one target stated twice: no ⚠ since the audit
+    share = matrix.loc[[i for i in matrix.index if i.startswith("高新技术产业增加值占规上工业增加值比重")][0]]
+    assert str(share["瑞金市 Ruijin"]).count("⚠") == 2  # value added vs main business revenue
     assert list(matrix.columns) == [f"{n}" for n in analysis.region_labels(regions)[region_order(regions)]]
 
 
 def test_known_ruijin_contradictions_are_all_recorded(book, data):
     targets, _, _ = book
     groups = analysis.conflict_groups(targets, "ruijin")
-    assert {
-        "ruijin_patents_baseline",
-        "ruijin_hightech_share_43",
-        "ruijin_hightech_enterprises_100",
-        "ruijin_new_rd_institutions_count",
-    } <= set(groups["conflict 矛盾"])
+    # The audit found the other pairs compatible (1-2 satisfies a zero-breakthrough; 34 -> 100 is one
+    # stock stated twice) and moved the contested patent values to observations.
+    assert set(groups["conflict 矛盾"]) == {"ruijin_hightech_share_43"}
     share = analysis.conflicts(targets, data.regions)
     share = share[share["conflict 矛盾"] == "ruijin_hightech_share_43"]
     assert len(share) == 2  # value added (table) and main business revenue (chapter 4)
@@ -258,20 +261,20 @@ def test_tables_have_no_index_column_no_empty_header_and_no_random_ids(ruijin):
 
 
 def test_every_conflict_row_shows_the_warning_and_the_other_reading(ruijin, data):
-    for table in (ruijin.section("enterprises"), ruijin.others(), ruijin.growth_table()):
+    for table in (ruijin.others(),):
         frame = table.frame
         ids = frame["target_id"]
         in_conflict = ids.isin(data.targets.loc[data.targets["conflict"].notna(), "target_id"].astype(str))
         assert in_conflict.any()
         assert frame.loc[in_conflict, "⚠ other reading 另一读法"].str.startswith("⚠").all()
         assert (frame.loc[~in_conflict, "⚠ other reading 另一读法"] == "").all()
-    html = ruijin.section("enterprises")._repr_html_()
-    assert '<span class="sti-warn"><strong>⚠</strong> other reading: ruijin-014 100 家 (2025 level)</span>' in html
+    html = ruijin.others()._repr_html_()
+    assert '<span class="sti-warn"><strong>⚠</strong> other reading: ruijin-013 ≥43% (2025 share)</span>' in html
 
 
 def test_badges_use_the_palette_and_stretch_is_marked(ruijin, data):
     html = ruijin.section("enterprises")._repr_html_()
-    assert f"background:{TYPE_COLOURS['cumulative']}" in html and "cumulative 累计" in html
+    assert f"background:{TYPE_COLOURS['breakthrough']}" in html and "breakthrough 突破" in html
     listed = analysis.category_targets(data.targets, "ruijin", "enterprises")
     stretched = listed["type 类型"].str.endswith(" · stretch 力争")
     assert listed.loc[stretched, "target_id"].tolist() == ["ruijin-015", "ruijin-016", "ruijin-017"]  # 力争

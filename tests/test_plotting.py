@@ -66,7 +66,7 @@ def test_figures_are_deterministic_pngs_with_an_alt_text(data):
         assert repr(first[name]) == f"Figure: {first[name].alt}"
     assert "常德市 Changde" in first["categories"].alt and "人才 Talent" in first["categories"].alt
     assert "ruijin-009" in first["growth"].alt and "+25.3%/yr" in first["growth"].alt
-    assert "瑞金市 Ruijin (five-year plan 2021–2025): 31 in 2025" in first["timeline"].alt
+    assert "瑞金市 Ruijin (five-year plan 2021–2025): 29 in 2025" in first["timeline"].alt
     assert "江西省 Jiangxi Province 2.0% 2021 share" in first["headline"].alt  # value as written, year, type
 
 
