@@ -226,17 +226,19 @@ class ExplorerView:
         self.update()
 
     def update(self, change=None) -> None:
-        """Redraw the count, charts, table and download link for the current filters (widget values
-        only: no display messages, so the page works the same in Voilà, JupyterLab and a headless kernel)."""
+        """Redraw the download link, then the count, charts and table, for the current filters. The
+        link goes first, so a page that shows the new count already holds the new link. Widget values
+        only: no display messages, so the page works the same in Voilà, JupyterLab and a headless kernel."""
         if self._holding:
             return
         selection = self.selection()
         n, total = len(selection.rows), len(self.model.targets)
+        inline = 0 < n <= INLINE_DOWNLOAD_ROWS
+        self.download.value = download_link(selection) if inline else (f"{n} rows 行: " if n else "")
+        self.prepare.layout.display = None if n > INLINE_DOWNLOAD_ROWS else "none"
         count = f'<p class="sti-count"><b>{n}</b> of {total} targets 个目标</p>'
         if n == 0:
             self.results.value = count + f'<p class="sti-empty">{NO_MATCH}. 重置 Reset shows all targets.</p>'
-            self.download.value = ""
-            self.prepare.layout.display = "none"
             return
         shown = selection.table().head(TABLE_ROWS)
         more = f"<p>The first {TABLE_ROWS} rows are shown; the download holds all {n}.</p>" if n > TABLE_ROWS else ""
@@ -248,12 +250,6 @@ class ExplorerView:
             + shown.to_html(index=False, escape=True, border=0, classes="sti-table")
             + more
         )
-        if n <= INLINE_DOWNLOAD_ROWS:
-            self.download.value = download_link(selection)
-            self.prepare.layout.display = "none"
-        else:
-            self.download.value = f"{n} rows 行: "
-            self.prepare.layout.display = None
 
     def prepare_download(self, button=None) -> None:
         """The download link for a selection too large to attach to every filter change."""
