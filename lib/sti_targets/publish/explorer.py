@@ -94,8 +94,8 @@ def _row(name: str, bars: str, number: str) -> str:
 
 
 def _bar(share: float, colour: str, title: str) -> str:
-    """A bar ``share`` (0..1) of the widest bar's length; the widest takes 80 % of the track."""
-    return f'<div class="sti-bar" style="width:{80 * share:.2f}%;background:{colour}" title="{escape(title)}"></div>'
+    """A bar ``share`` (0..1) of the widest bar's length; the widest takes 60 % of the track (its label the rest)."""
+    return f'<div class="sti-bar" style="width:{60 * share:.2f}%;background:{colour}" title="{escape(title)}"></div>'
 
 
 def counts_chart(counts: pd.DataFrame) -> str:
