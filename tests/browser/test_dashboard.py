@@ -399,3 +399,75 @@ def test_server_exposes_no_jupyter_api(page, dashboard):
         assert response.status in (302, 403), f"GET / without the token: {response.status}"
     finally:
         anonymous.close()
+
+
+# Text from the data is inert: a copy of the project whose Jiangxi region name carries an <img> with
+# an onerror handler and TeX, a note a <script>, and the R&D intensity's English name markup and TeX.
+# The real notebook is served; the kernel reads the copy's data (STI_TARGETS_ROOT).
+IMG = '<img src=x onerror="window.__pwned=1">'
+SCRIPT = "<script>window.__pwned=2</script>"
+TEX = "$x^2$"
+
+
+def _edit_csv(path: Path, edit) -> None:
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    for row in rows:
+        edit(row)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile_dashboard(browser, artifacts, tmp_path_factory):
+    import shutil
+
+    root = tmp_path_factory.mktemp("hostile-dashboard")
+    shutil.copytree(paths.DATA, root / "data")
+    shutil.copytree(paths.NOTEBOOKS, root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy2(paths.PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
+
+    def region(row):
+        if row["region_id"] == "jiangxi":
+            row["name_en"] = f"Jiangxi {IMG} {TEX}"
+
+    def note(row):
+        if row["region_id"] == "jiangxi":
+            row["note"] = f"{SCRIPT} {row['note']}"
+
+    def indicator(row):
+        if row["indicator_id"] == "rd_gdp_ratio":
+            row["name_en"] = f"R&D intensity <b>bold</b> {TEX}"
+
+    _edit_csv(root / "data" / "regions.csv", region)
+    _edit_csv(root / "data" / "targets.csv", note)
+    _edit_csv(root / "data" / "indicators.csv", indicator)
+    log = artifacts / "voila-hostile.log"
+    log.unlink(missing_ok=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STI_TARGETS_ROOT", str(root))
+        process, url = start_dashboard(None, log=log, log_level="INFO")
+    yield url
+    stop_dashboard(process)
+
+
+def test_text_from_the_data_shows_as_text(page, hostile_dashboard, artifacts):
+    open_dashboard(page, hostile_dashboard)
+    control(page, "select-multiple", "地区 region").locator("select").select_option(index=1)  # Jiangxi
+    wait_for_count(page, 18)
+    page.wait_for_timeout(1000)  # time for an injected handler to run, if one got in
+    assert page.evaluate("typeof window.__pwned") == "undefined", "markup from the data ran"
+    results = page.locator(".sti-results")
+    assert results.locator("img, script").count() == 0, "an element from the data is on the page"
+    assert results.locator("b", has_text="bold").count() == 0
+    assert results.locator("mjx-container, .MathJax").count() == 0, "TeX from the data was typeset"
+    names = page.locator(".sti-counts .sti-name").all_inner_texts()
+    assert names == [f"江西省 Jiangxi {IMG} {TEX}"], names
+    assert page.locator(".sti-values h4").inner_text().endswith(f"R&D intensity <b>bold</b> {TEX}")
+    notes = [r["note 备注"] for r in table_rows(page)]
+    assert all(n.startswith(SCRIPT) for n in notes), notes[:2]
+    assert not page.errors, page.errors
+    page.screenshot(path=artifacts / "dashboard-safety.png", full_page=False)
+    assert_all_requests_local(page, hostile_dashboard)
