@@ -299,6 +299,7 @@ def test_no_request_leaves_the_machine(page, dashboard):
     control(page, "text", "搜索 search").locator("input").fill("loan")
     page.wait_for_timeout(500)
     origin = dashboard.split("/?")[0]
+    open_dashboard(page, dashboard + "&template=classic")  # a URL cannot pick a template with CDN links
     page.goto(origin + "/voila/files/nothing.txt")
     page.goto(origin + "/no/such/page")
     assert_all_requests_local(page, dashboard)
