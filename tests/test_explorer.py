@@ -173,3 +173,18 @@ def test_text_from_the_data_is_inert(model):
     assert not [a for _, attrs in Tags(html).tags for a in attrs if a.startswith("on")]
     assert html.count("&lt;script&gt;") >= 3  # region name (charts, table), indicator name, note
     assert "$x^2$" in html  # shown as typed: nothing on the page typesets it
+
+
+def test_the_page_font_has_every_label_and_traditional_queries(model):
+    """The embedded font subset holds the glyphs of the buttons and labels, of every region name,
+    and the Traditional forms of the data's characters, so a query typed as 科貸通 does not show boxes."""
+    from fontTools.ttLib import TTFont
+    from sti_targets.publish.explorer import font_css
+
+    data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", font_css()).group(1)
+    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    view = ExplorerView(model)
+    labels = "".join(c.description for c in (*view.filters(), view.indicator, view.reset, view.prepare))
+    wanted = labels + "".join(model.labels) + NO_MATCH + "科貸通實驗室獨角獸" + view.text.placeholder
+    missing = {c for c in wanted if ord(c) >= 0x2E80 and ord(c) not in cmap}
+    assert not missing, f"no glyph in the page font for {sorted(missing)}"

@@ -65,13 +65,18 @@ class Explorer:
 
 
 def font_css() -> str:
-    """The CJK web font for every Chinese character the controls, charts and table can show, used
-    by every widget (labels, options, buttons), so the page reads right without Chinese fonts."""
+    """The CJK web font for every Chinese character the controls, charts and table can show, and the
+    Traditional form of each (a query typed in Traditional, 科貸通, shows in it too), used by every
+    widget (labels, options, buttons, the search box), so the page reads right without Chinese fonts."""
+    import opencc
+
     from ..chinese.fonts import FAMILY, cjk_chars, font_face_css
     from .webfont import page_text
 
+    text = page_text()
+    chars = cjk_chars(text) | cjk_chars(opencc.OpenCC("s2t").convert(text))
     stack = f'"{FAMILY}", system-ui, sans-serif'
-    return font_face_css(cjk_chars(page_text())) + (
+    return font_face_css(chars) + (
         f"<style>:root {{ --jp-widgets-font-family: {stack}; }} "
         f".jupyter-widgets, .jupyter-widgets *, .widget-label, select, option, input, button, .sti-table "
         f"{{ font-family: {stack}; }}</style>"
