@@ -6,12 +6,15 @@ import base64
 import csv
 import io
 import re
+from html import escape
 from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 from sti_targets import load_regions, load_targets
 from sti_targets.analysis.explorer import EXPORT_COLUMNS, TargetFilter, neutralise_formula
 from sti_targets.analysis.palette import CATEGORY_COLOURS, TYPE_COLOURS
+from sti_targets.dataset.vocabulary import CATEGORIES
 from sti_targets.publish import explorer as view_module
 from sti_targets.publish.explorer import NO_MATCH, ExplorerView
 
@@ -188,3 +191,21 @@ def test_the_page_font_has_every_label_and_traditional_queries(model):
     wanted = labels + "".join(model.labels) + NO_MATCH + "科貸通實驗室獨角獸" + view.text.placeholder
     missing = {c for c in wanted if ord(c) >= 0x2E80 and ord(c) not in cmap}
     assert not missing, f"no glyph in the page font for {sorted(missing)}"
+
+
+@pytest.mark.parametrize("filters", [{}, {"regions": ["ruijin", "changde"]}, {"text": "企业"}, {"types": ["annual"]}])
+def test_counts_are_a_crosstab_of_the_rows(model, filters):
+    selection = model.filter(**filters)
+    rows = selection.rows
+    expected = pd.crosstab(rows["region_id"].astype(str), rows["category"].astype(str))
+    expected = expected[[c for c in CATEGORIES if c in expected.columns]]
+    expected.index = [model.labels[r] for r in expected.index]
+    pd.testing.assert_frame_equal(selection.counts(), expected, check_names=False, check_dtype=False)
+
+
+def test_table_html_is_the_table_escaped(model):
+    selection = model.filter(regions=["jiangxi"])
+    html = selection.table_html(5)
+    assert html.count("<tr>") == 6  # header and five rows
+    for value in selection.table().head(5).to_numpy().ravel():
+        assert f"<td>{escape(str(value))}</td>" in html

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import io
+from functools import cached_property
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -28,32 +31,90 @@ def neutralise_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-@dataclass
-class Selection:
-    """The rows a set of filters keeps."""
+TABLE_COLUMNS = ("quote_zh_hans", "note")  # shown in the table after target_table's columns
 
-    rows: pd.DataFrame
-    labels: pd.Series
+
+def _table(rows: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    out = target_table(rows, TABLE_COLUMNS).rename(columns={"quote_zh_hans": "quote 原文 (简体)", "note": "note 备注"})
+    out.insert(1, "region 地区", rows["region_id"].astype(str).map(labels).to_numpy())
+    return out
+
+
+def _html_rows(rows: pd.DataFrame, labels: pd.Series) -> list[str]:
+    """Each row of the table as ``<tr>`` HTML, every cell escaped."""
+    return [
+        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in _table(rows, labels).values
+    ]
+
+
+def _csv_lines(rows: pd.DataFrame) -> list[str]:
+    """Each row in EXPORT_COLUMNS as one CSV record: numbers as written (%.15g), NA empty, the
+    stretch flag as true/false, and text that a spreadsheet would take for a formula neutralised."""
+    columns = []
+    for name in EXPORT_COLUMNS:
+        column = rows[name]
+        if name == "is_stretch":
+            cells = column.map({True: "true", False: "false"}).astype(object)
+        elif pd.api.types.is_float_dtype(column):
+            cells = column.map(lambda v: f"{v:.15g}").astype(object)
+        elif pd.api.types.is_integer_dtype(column):
+            cells = column.astype(object).map(str)
+        else:
+            cells = column.astype(object).map(lambda v: neutralise_formula(str(v)))
+        columns.append(cells.where(column.notna(), "").tolist())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    lines = []
+    for record in zip(*columns):
+        writer.writerow(record)
+        lines.append(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    return lines
+
+
+class Selection:
+    """The rows a set of filters keeps: their ``positions`` in ``source.targets``. Counts, the
+    table and the export work from the positions (and rows rendered once), not from a new frame."""
+
+    def __init__(self, positions: np.ndarray, source: TargetFilter):
+        self.positions = positions
+        self.source = source
+        self.labels = source.labels
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        return self.source.targets.iloc[self.positions]
 
     def table(self) -> pd.DataFrame:
         """What the explorer's table shows: region, indicator, target, year, type, quote, note."""
-        out = target_table(self.rows, ("quote_zh_hans", "note")).rename(
-            columns={"quote_zh_hans": "quote 原文 (简体)", "note": "note 备注"}
-        )
-        out.insert(1, "region 地区", self.rows["region_id"].astype(str).map(self.labels).to_numpy())
-        return out
+        return _table(self.rows, self.labels)
+
+    def table_html(self, limit: int) -> str:
+        """The first ``limit`` rows of :meth:`table` as an HTML table (class sti-table), every cell escaped."""
+        body = "".join(self.source._rendered("html", self.positions[:limit]))
+        head = self.source._table_head
+        return f'<table class="sti-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
     def counts(self) -> pd.DataFrame:
-        """Targets per region (rows, by label) and category (columns, in vocabulary order)."""
-        table = pd.crosstab(self.rows["region_id"].astype(str), self.rows["category"].astype(str))
-        table = table[[c for c in CATEGORIES if c in table.columns]]
+        """Targets per region (rows, by label, in id order) and category (columns present, in vocabulary order)."""
+        region_codes, regions = self.source._codes["regions"]
+        category_codes, categories = self.source._codes["categories"]
+        grid = np.zeros((len(regions), len(categories)), dtype=int)
+        np.add.at(grid, (region_codes[self.positions], category_codes[self.positions]), 1)
+        table = pd.DataFrame(grid, index=regions, columns=categories)
+        table = table.loc[table.sum(axis=1) > 0].sort_index()
+        table = table[[c for c in CATEGORIES if c in table.columns and table[c].any()]]
         table.index = [self.labels[r] for r in table.index]
         return table
 
     def values(self, indicator_id: str) -> pd.DataFrame:
         """One indicator's targets across regions: region label, the target as stated, year, type
         and a magnitude for the bar (money in 亿元, so 万元 and 亿元 compare; the upper end of a range)."""
-        t = self.rows[self.rows["indicator_id"].astype(str) == indicator_id]
+        t = self.source.targets.iloc[self.positions[self.source._indicator[self.positions] == indicator_id]]
         t = t.assign(_label=t["region_id"].astype(str).map(self.labels))
         t = t.sort_values(["_label", "target_year", "target_id"])
         high = t["value_high_cny_100m"].fillna(t["value_high"])
@@ -72,13 +133,8 @@ class Selection:
     def export_csv(self) -> bytes:
         """The rows in EXPORT_COLUMNS as CSV in UTF-8 with a BOM (Excel then reads the Chinese right);
         text cells that a spreadsheet would take for a formula start with ``'``."""
-        frame = self.rows[EXPORT_COLUMNS].copy()
-        frame["is_stretch"] = frame["is_stretch"].map({True: "true", False: "false"})
-        for column in frame.columns:
-            if not pd.api.types.is_numeric_dtype(frame[column]):
-                text = frame[column].astype(object)
-                frame[column] = text.where(text.isna(), text.map(lambda v: neutralise_formula(str(v))))
-        return ("\ufeff" + frame.to_csv(index=False, lineterminator="\n", float_format="%.15g")).encode("utf-8")
+        header = ",".join(EXPORT_COLUMNS) + "\n"
+        return ("\ufeff" + header + "".join(self.source._rendered("csv", self.positions))).encode("utf-8")
 
 
 class TargetFilter:
@@ -107,8 +163,22 @@ class TargetFilter:
         self._region = region.to_numpy()
         self._category = t["category"].astype(str).to_numpy()
         self._type = t["target_type"].astype(str).to_numpy()
+        self._indicator = t["indicator_id"].astype(str).to_numpy()
         self._year = t["target_year"].astype(int).to_numpy()
         self._codes = {name: pd.factorize(column) for name, column in self._choices().items()}
+        # each row's CSV record and table HTML, rendered on first use: an update then only joins strings
+        self._table_head = "".join(f"<th>{escape(c)}</th>" for c in _table(t.iloc[:0], self.labels).columns)
+        self._cache = {kind: np.full(len(t), None, dtype=object) for kind in ("csv", "html")}
+
+    def _rendered(self, kind: str, positions: np.ndarray) -> np.ndarray:
+        """The ``kind`` ("csv" or "html") text of the rows at ``positions``, rendering those not yet done."""
+        cache = self._cache[kind]
+        missing = positions[np.fromiter((cache[p] is None for p in positions), dtype=bool, count=len(positions))]
+        if len(missing):
+            rows = self.targets.iloc[missing]
+            texts = _csv_lines(rows) if kind == "csv" else _html_rows(rows, self.labels)
+            cache[missing] = np.array(texts, dtype=object)
+        return cache[positions]
 
     def _choices(self) -> dict:
         return {"regions": self._region, "categories": self._category, "types": self._type}
@@ -154,4 +224,4 @@ class TargetFilter:
         for word in to_simplified(text).lower().split():
             rows = np.flatnonzero(keep)
             keep[rows] = self._contains(word, rows)
-        return Selection(self.targets[keep], self.labels)
+        return Selection(np.flatnonzero(keep), self)

@@ -140,7 +140,7 @@ def values_chart(values: pd.DataFrame, indicator: str) -> str:
 def download_link(selection: Selection) -> str:
     """A link that saves the selection as a CSV file in the browser: the data travel in the link."""
     data = base64.b64encode(selection.export_csv()).decode("ascii")
-    n = len(selection.rows)
+    n = len(selection)
     return (
         f'<span class="sti-download"><a download="{DOWNLOAD_NAME}" href="data:text/csv;charset=utf-8;base64,{data}">'
         f"下载 CSV Download CSV ({n} rows 行)</a></span>"
@@ -237,7 +237,7 @@ class ExplorerView:
         if self._holding:
             return
         selection = self.selection()
-        n, total = len(selection.rows), len(self.model.targets)
+        n, total = len(selection), len(self.model.targets)
         inline = 0 < n <= INLINE_DOWNLOAD_ROWS
         self.download.value = download_link(selection) if inline else (f"{n} rows 行: " if n else "")
         self.prepare.layout.display = None if n > INLINE_DOWNLOAD_ROWS else "none"
@@ -245,14 +245,13 @@ class ExplorerView:
         if n == 0:
             self.results.value = count + f'<p class="sti-empty">{NO_MATCH}. 重置 Reset shows all targets.</p>'
             return
-        shown = selection.table().head(TABLE_ROWS)
         more = f"<p>The first {TABLE_ROWS} rows are shown; the download holds all {n}.</p>" if n > TABLE_ROWS else ""
         indicator = self.indicator.value
         self.results.value = (
             count
             + counts_chart(selection.counts())
             + values_chart(selection.values(indicator), self.indicator_names[indicator])
-            + shown.to_html(index=False, escape=True, border=0, classes="sti-table")
+            + selection.table_html(TABLE_ROWS)
             + more
         )
 
