@@ -16,7 +16,7 @@ from sti_targets.analysis.explorer import EXPORT_COLUMNS, TargetFilter, neutrali
 from sti_targets.analysis.palette import CATEGORY_COLOURS, TYPE_COLOURS
 from sti_targets.dataset.vocabulary import CATEGORIES
 from sti_targets.publish import explorer as view_module
-from sti_targets.publish.explorer import NO_MATCH, ExplorerView
+from sti_targets.publish.explorer import NO_MATCH, NO_VALUES, ExplorerView
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +209,12 @@ def test_table_html_is_the_table_escaped(model):
     assert html.count("<tr>") == 6  # header and five rows
     for value in selection.table().head(5).to_numpy().ravel():
         assert f"<td>{escape(str(value))}</td>" in html
+
+
+def test_values_chart_says_when_the_indicator_is_filtered_out(model):
+    view = ExplorerView(model)
+    view.regions.value = ("jiangxi",)
+    view.indicator.value = "tech_loans"
+    assert "sti-values" in view.results.value and NO_VALUES not in view.results.value
+    view.categories.value = ("talent",)
+    assert NO_VALUES in view.results.value and "<b>" in view.results.value

@@ -21,6 +21,7 @@ TABLE_ROWS = 500  # rows the page shows at most; the download holds every filter
 INLINE_DOWNLOAD_ROWS = 5000  # up to this many rows the download link follows every filter change
 DOWNLOAD_NAME = "filtered_targets.csv"
 NO_MATCH = "没有符合筛选条件的目标 No targets match these filters"
+NO_VALUES = "筛选结果中没有该指标的目标 None of the filtered targets is of this indicator: choose another above"
 
 CHART_CSS = """<style>
 .sti-count { font-size: 14px; margin: 8px 0 4px; }
@@ -122,7 +123,7 @@ def values_chart(values: pd.DataFrame, indicator: str) -> str:
     and its type (colour); bars compare magnitudes (money in 亿元)."""
     title = f"指标数值 Values: {escape(indicator)}"
     if values.empty:
-        return f'<div class="sti-chart sti-values"><h4>{title}</h4><p class="sti-empty">{NO_MATCH}</p></div>'
+        return f'<div class="sti-chart sti-values"><h4>{title}</h4><p class="sti-empty">{NO_VALUES}</p></div>'
     widest = values["magnitude"].abs().max() or 1.0
     rows = [
         _row(
