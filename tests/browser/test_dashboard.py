@@ -472,3 +472,22 @@ def test_text_from_the_data_shows_as_text(page, hostile_dashboard, artifacts):
     assert not page.errors, page.errors
     page.screenshot(path=artifacts / "dashboard-safety.png", full_page=False)
     assert_all_requests_local(page, hostile_dashboard)
+
+
+def test_server_refuses_a_foreign_host_header(dashboard):
+    """DNS rebinding: a page on another name that resolves to 127.0.0.1 is refused by its Host header."""
+    import http.client
+
+    port = urlsplit(dashboard).port
+
+    def status(host: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/login", headers={"Host": host})
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    assert status(f"attacker.example:{port}") == 403
+    assert status(f"localhost:{port}") == 200
+    assert status(f"127.0.0.1:{port}") == 200
