@@ -93,6 +93,8 @@ def page(browser):
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     page = context.new_page()
     page.errors, page.failed = [], []
+    page.requests = []  # the URL of every request the page makes
+    page.on("request", lambda request: page.requests.append(request.url))
     page.on("pageerror", lambda exc: page.errors.append(f"uncaught: {exc}"))
     page.on("console", lambda msg: _console_error(page.errors, msg))
     page.on("requestfailed", lambda request: page.failed.append((request.url, request.failure)))

@@ -14,6 +14,12 @@ What the page can do, and what it cannot:
   local name (DNS rebinding), and asks for a random token, given in the printed
   URL (after the first visit a cookie holds it). The token reaches Voilà through
   the environment, never the command line, and is removed before the kernel starts.
+* The page makes no request off this machine: the template ``templates/sti_dashboard`` drops
+  the Font Awesome stylesheets Voilà's lab page links from a CDN, and a URL cannot choose
+  another template or theme.
+* Kernels do not pile up: a page's kernel is shut down a few seconds after its last websocket
+  closes (the page was closed or reloaded; Voilà's own ``beforeunload`` beacon is refused for
+  want of an XSRF cookie), and a kernel that no page ever connected to is culled when idle.
 """
 
 from __future__ import annotations
@@ -41,6 +47,10 @@ NOTEBOOK = "explore.ipynb"
 START_TIMEOUT = 90.0
 _TOKEN_ENV = "STI_DASHBOARD_TOKEN"
 _CHILD = "import sys; from sti_targets.publish.dashboard import _voila_main; _voila_main(sys.argv[1:])"
+TEMPLATE = Path(__file__).parent / "templates" / "sti_dashboard"
+CLOSE_GRACE = 3.0  # s a page's kernel outlives its last websocket (a reload opens a new kernel)
+CULL_IDLE_TIMEOUT = 120  # s idle before a kernel with no page connected is shut down
+CULL_INTERVAL = 30  # s between culling checks
 
 
 class DashboardError(RuntimeError):
@@ -70,15 +80,46 @@ def voila_argv(port: int, log_level: str = "WARN") -> list[str]:
     ]
 
 
+def _page_kernel_manager():
+    """Voilà's kernel manager, made to shut a page's kernel down once its last websocket has stayed
+    closed for CLOSE_GRACE seconds (a reconnecting page keeps it)."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from tornado.ioloop import IOLoop
+
+    class PageKernelManager(AsyncMappingKernelManager):
+        def notify_disconnect(self, kernel_id):
+            super().notify_disconnect(kernel_id)
+            if self._kernel_connections.get(kernel_id) == 0:
+                IOLoop.current().call_later(CLOSE_GRACE, self._shut_down_if_unused, kernel_id)
+
+        async def _shut_down_if_unused(self, kernel_id):
+            if kernel_id in self and self._kernel_connections.get(kernel_id) == 0:
+                self.log.info("Kernel %s: its page has gone; shutting it down", kernel_id)
+                await self.shutdown_kernel(kernel_id)
+
+    return PageKernelManager
+
+
 def _voila_main(argv: list[str]) -> None:
     """Run Voilà in this process (the child started by :func:`start_dashboard`)."""
     from traitlets.config import Config
     from voila.app import Voila
 
+    class DashboardVoila(Voila):
+        def setup_template_dirs(self):
+            super().setup_template_dirs()
+            self.template_paths.insert(0, str(TEMPLATE))  # its index.html.j2 extends Voilà's lab page
+
     token = os.environ.pop(_TOKEN_ENV, "")  # the kernel inherits this environment: keep the token out of it
     config = Config()
     config.VoilaConfiguration.file_allowlist = []  # /voila/files/ serves nothing
-    Voila.launch_instance(
+    config.VoilaConfiguration.multi_kernel_manager_class = _page_kernel_manager()
+    config.VoilaConfiguration.allow_template_override = "NO"  # ?template=classic would link CDN files
+    config.VoilaConfiguration.allow_theme_override = "NO"
+    config.MappingKernelManager.cull_idle_timeout = CULL_IDLE_TIMEOUT  # kernels no page connected to
+    config.MappingKernelManager.cull_interval = CULL_INTERVAL
+    config.MappingKernelManager.cull_connected = False  # an open page keeps its kernel, however idle
+    DashboardVoila.launch_instance(
         argv=argv,
         config=config,
         token=token,
