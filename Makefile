@@ -20,8 +20,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its test extras
 
-check: setup ## run every data check (schema, integrity, sha256 of sources, quotes)
+check: setup ## run every data check (schema, integrity, sha256 of sources, quotes), then frictionless's
 	$(BIN)/sti-targets check
+	$(BIN)/frictionless validate data/datapackage.json
+
+datapackage: setup ## regenerate data/datapackage.json from the schema declared in lib/sti_targets/dataset/schema.py
+	$(BIN)/sti-targets schema --datapackage > data/datapackage.json
 
 reports: setup ## check the data and render every report into reports/ (HTML + index)
 	$(BIN)/sti-targets render
@@ -49,4 +53,4 @@ bench: setup ## run the benchmarks and print their figures
 clean: ## remove generated reports (keeps .venv)
 	find reports -mindepth 1 ! -name README.md -delete
 
-.PHONY: help setup check reports test test-browser explore notebooks lint bench clean
+.PHONY: help setup check datapackage reports test test-browser explore notebooks lint bench clean
