@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import paths
 from ..chinese.script import to_simplified
@@ -93,11 +95,16 @@ def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
 
 def money_in_100m_yuan(values: pd.Series, units: pd.Series) -> pd.Series:
     """Amounts in 亿元 (100 million yuan) where the unit is money, else NaN."""
-    units = units.astype("string")
-    codes, uniques = pd.factorize(units.to_numpy(dtype=object), use_na_sentinel=True)
-    per_unit = pd.Series(pd.array(uniques, dtype="string")).map(MONEY_UNITS_TO_100M).astype("float64").to_numpy()
-    factor = pd.Series(np.append(per_unit, np.nan)[codes], index=units.index, name=units.name)
-    return values.astype("float64") * factor
+    codes, uniques = pd.factorize(units.astype("string"), use_na_sentinel=True)
+    per_unit = np.array([MONEY_UNITS_TO_100M.get(u, np.nan) for u in uniques] + [np.nan], dtype="float64")
+    return values.astype("float64") * pd.Series(per_unit[codes], index=units.index, name=units.name)
+
+
+def _text_of(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """table[key] for each key of a categorical column without NA, as a string column."""
+    of_category = table.astype(str).reindex(keys.cat.categories.astype(str)).to_numpy(dtype=object)
+    texts = pd.array(of_category, dtype="string").take(keys.cat.codes.to_numpy())
+    return pd.Series(texts, index=keys.index, name=keys.name)
 
 
 def load_targets(
@@ -159,21 +166,20 @@ def read_targets(
     ]
     frame = _load(path, "targets", {"documents": documents, "regions": regions, "indicators": indicators}, checks)
     ids = frame["indicator_id"]
-    frame["indicator_name_zh"] = _lookup(ids, ind["name_zh"].astype(str)).astype("string")
-    frame["indicator_name_en"] = _lookup(ids, ind["name_en"].astype(str)).astype("string")
+    frame["indicator_name_zh"] = _text_of(ids, ind["name_zh"])
+    frame["indicator_name_en"] = _text_of(ids, ind["name_en"])
     frame["value_cny_100m"] = money_in_100m_yuan(frame["value"], frame["unit"])
     frame["value_high_cny_100m"] = money_in_100m_yuan(frame["value_high"], frame["unit"])
-    quotes = frame["quote"].to_numpy(dtype=object)  # quote is required: no NA
-    lengths = pd.array(np.fromiter(map(len, quotes), dtype="int64", count=len(quotes)), dtype="Int64")
+    quotes = pa.array(frame["quote"].array)  # (one array; quote is required: no NA)
+    lengths = pc.utf8_length(quotes).to_numpy().astype("int64")  # (characters, as len() counts them)
     frame["quote_end"] = (frame["quote_start"] + pd.Series(lengths, index=frame.index)).astype("Int64")
-    traditional = (of_doc(frame, "script").astype(str) == "zh-Hant").to_numpy()
-    simplified = quotes.copy()
-    simplified[traditional] = np.array(_to_simplified_all(quotes[traditional]), dtype=object)
-    frame["quote_zh_hans"] = pd.array(simplified, dtype=frame["quote"].dtype)
+    traditional = pa.array(_text_of(frame["doc_id"], doc["script"]).eq("zh-Hant").to_numpy(dtype=bool))
+    simplified = pa.array(_to_simplified_all(quotes.filter(traditional).to_pylist()), type=quotes.type)
+    frame["quote_zh_hans"] = pd.arrays.ArrowStringArray(pc.replace_with_mask(quotes, traditional, simplified))
     return frame
 
 
-def _to_simplified_all(texts: np.ndarray) -> list[str]:
+def _to_simplified_all(texts: list[str]) -> list[str]:
     """[to_simplified(t) for t in texts], converting each distinct text once, all in one call:
     conversion works within runs of text that a newline cannot be part of."""
     distinct = list(dict.fromkeys(texts))
