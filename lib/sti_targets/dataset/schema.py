@@ -278,6 +278,12 @@ def describe_markdown() -> str:
         out.append("|---|---|---|---|---|")
         for f in fields:
             allowed = ", ".join(f.allowed) if f.allowed else (f"`{f.pattern}`" if f.pattern else "")
+            allowed = {"year": f"{FIRST_YEAR}-{LAST_YEAR}", "bool": ", ".join(BOOLEANS)}.get(f.kind, allowed)
             out.append(f"| {f.name} | {f.kind} | {'yes' if f.required else 'no'} | {allowed} | {f.description} |")
+        out.append("")
+        out.append(f"Primary key: {PRIMARY_KEYS[table]}.")
+        keys = [f"({', '.join(k.fields)}) -> {k.table} ({', '.join(k.reference)})" for k in FOREIGN_KEYS[table]]
+        if keys:
+            out.append("Foreign keys: " + "; ".join(keys) + ".")
         out.append("")
     return "\n".join(out)
