@@ -15,21 +15,30 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 
-def timed(function, runs: int) -> tuple[float, list[float]]:
-    """Median wall seconds of ``runs`` calls, and every run's seconds."""
-    times = []
+def timed(function, runs: int) -> tuple[float, list[float], float]:
+    """Median wall seconds of ``runs`` calls, every run's wall seconds, and the median CPU seconds of
+    this process (all its threads): on a machine shared with other work, wall time also counts the
+    time the process waited for a core."""
+    times, cpu = [], []
     for _ in range(runs):
         gc.collect()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), times
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(times), times, statistics.median(cpu)
+
+
+def load_average() -> str:
+    """The machine's load average over 1 minute, and its cores (other work slows every figure)."""
+    return f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
 def main() -> None:
@@ -59,10 +68,15 @@ def main() -> None:
             return loaders.load_targets(path, regions=r, indicators=i, documents=d)
 
         rows = len(load())
-        median, runs = timed(load, args.runs)
-        print(f"{rows:,} targets, {path.stat().st_size / 1e6:.1f} MB; median of {args.runs} runs")
-        print(f"load_targets (reference tables given): {median:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in runs)})")
-        print(f"all four tables:                       {timed(load_all, args.runs)[0]:.3f} s")
+        median, runs, cpu = timed(load, args.runs)
+        size = path.stat().st_size / 1e6
+        print(f"{rows:,} targets, {size:.1f} MB; median of {args.runs} runs; load {load_average()}")
+        print(
+            f"load_targets (reference tables given): {median:.3f} s wall, {cpu:.3f} s CPU "
+            f"(runs: {', '.join(f'{t:.3f}' for t in runs)})"
+        )
+        median, _, cpu = timed(load_all, args.runs)
+        print(f"all four tables:                       {median:.3f} s wall, {cpu:.3f} s CPU")
 
         # Stages: time each by wrapping the loader's own functions (the same calls, in the same order).
         stages = {"read CSV": "read_table", "check cells": "validate_text", "type columns": "to_typed"}
