@@ -8,7 +8,7 @@ Generates a synthetic project (sti_targets.dataset.synthetic, REGIONS x 50 targe
 - each stage of loading targets.csv: reading the CSV into strings, checking the cells, typing the
   columns, checking the relations between columns, and the derived columns (the rest).
 
-    python benchmarks/bench_load.py [--regions 3000] [--targets 50] [--runs 7]
+    python benchmarks/bench_load.py [--regions 3000] [--targets 50] [--runs 7] [--project ROOT]
 """
 
 from __future__ import annotations
@@ -46,13 +46,18 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=3000)
     parser.add_argument("--targets", type=int, default=50, help="targets per region")
     parser.add_argument("--runs", type=int, default=7, help="runs per timing (the median is shown)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        help="a synthetic project made before (python -m sti_targets.dataset.synthetic ROOT ...), not generated again",
+    )
     args = parser.parse_args()
 
     from sti_targets.dataset import loaders
     from sti_targets.dataset.synthetic import generate
 
     with tempfile.TemporaryDirectory() as tmp:
-        data = generate(Path(tmp) / "project", args.regions, args.targets) / "data"
+        data = (args.project or generate(Path(tmp) / "project", args.regions, args.targets)) / "data"
         regions = loaders.load_regions(data / "regions.csv")
         indicators = loaders.load_indicators(data / "indicators.csv")
         documents = loaders.load_documents(data / "documents.csv", regions=regions)

@@ -185,10 +185,11 @@ def _to_simplified_all(texts: list[str]) -> list[str]:
     distinct = list(dict.fromkeys(texts))
     if not distinct:
         return []
-    if any("\n" in t for t in distinct):
-        converted = dict(zip(distinct, map(to_simplified, distinct)))
+    joined = "\n".join(distinct)
+    if joined.count("\n") == len(distinct) - 1:  # (no text holds a newline)
+        converted = dict(zip(distinct, to_simplified(joined).split("\n")))
     else:
-        converted = dict(zip(distinct, to_simplified("\n".join(distinct)).split("\n")))
+        converted = dict(zip(distinct, map(to_simplified, distinct)))
     return [converted[t] for t in texts]
 
 

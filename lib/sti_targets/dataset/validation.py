@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pandera.pandas as pandera
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import DataError, Problem
 from .csvfiles import Distinct
@@ -156,7 +158,9 @@ def _cell_failures(
                 failing[~empty] = ~check.test(present)
                 failures.append((check.error, failing))
         if field.unique:
-            failures.append((UNIQUE, s.duplicated(keep=False).to_numpy() & ~empty))
+            cells = pa.array(s.array)
+            if pc.count_distinct(cells).as_py() < len(cells) - cells.null_count:  # (some value is there twice)
+                failures.append((UNIQUE, s.duplicated(keep=False).to_numpy() & ~empty))
     if field.required:
         failures.insert(0, (REQUIRED, empty))
     return [(message, failing) for message, failing in failures if failing.any()]
@@ -279,7 +283,7 @@ def _plain(value):
     return value
 
 
-def pandera_schema(table: str, references: Mapping[str, pd.DataFrame] | None = None) -> pa.DataFrameSchema:
+def pandera_schema(table: str, references: Mapping[str, pd.DataFrame] | None = None) -> pandera.DataFrameSchema:
     """The declared rules of a table's cells and keys as a pandera DataFrameSchema, built with pandera's
     own checks, for the string frame csvfiles.read_table gives (lazy validation finds every failure).
 
@@ -294,27 +298,27 @@ def pandera_schema(table: str, references: Mapping[str, pd.DataFrame] | None = N
     for f in fields:
         checks = []
         if f.kind == "number":
-            checks.append(pa.Check.str_matches(NUMBER_PATTERN))
+            checks.append(pandera.Check.str_matches(NUMBER_PATTERN))
         elif f.kind == "year":
             # (four digits compare as text as they do as numbers)
-            checks += [pa.Check.str_matches("^[0-9]{4}$"), pa.Check.in_range(str(FIRST_YEAR), str(LAST_YEAR))]
+            checks += [pandera.Check.str_matches("^[0-9]{4}$"), pandera.Check.in_range(str(FIRST_YEAR), str(LAST_YEAR))]
         elif f.kind == "int":
-            checks.append(pa.Check.str_matches(WHOLE_PATTERN))
+            checks.append(pandera.Check.str_matches(WHOLE_PATTERN))
         elif f.kind == "bool":
-            checks.append(pa.Check.isin(list(BOOLEANS)))
+            checks.append(pandera.Check.isin(list(BOOLEANS)))
         if f.pattern:
-            checks.append(pa.Check.str_matches(f.pattern))
+            checks.append(pandera.Check.str_matches(f.pattern))
         if f.allowed:
-            checks.append(pa.Check.isin(list(f.allowed)))
+            checks.append(pandera.Check.isin(list(f.allowed)))
         for key in keys:
             if key.fields == (f.name,) and key.table in references and key.table != table:
-                checks.append(pa.Check.isin(references[key.table][key.reference[0]].dropna().tolist()))
-        columns[f.name] = pa.Column(pd.StringDtype(), checks=checks, nullable=not f.required, unique=f.unique)
+                checks.append(pandera.Check.isin(references[key.table][key.reference[0]].dropna().tolist()))
+        columns[f.name] = pandera.Column(pd.StringDtype(), checks=checks, nullable=not f.required, unique=f.unique)
     wide = []
     for key in keys:
         if key.table == table:  # (a key into the table itself: its cells against the frame's own column)
             wide.append(
-                pa.Check(
+                pandera.Check(
                     lambda d, k=key: d[k.fields[0]].isin(d[k.reference[0]].dropna()) | d[k.fields[0]].isna(),
                     name=f"foreign key {','.join(key.fields)}",
                 )
@@ -322,11 +326,11 @@ def pandera_schema(table: str, references: Mapping[str, pd.DataFrame] | None = N
         elif len(key.fields) > 1 and key.table in references:
             rows = pd.MultiIndex.from_frame(references[key.table][list(key.reference)])
             wide.append(
-                pa.Check(
+                pandera.Check(
                     lambda d, k=key, rows=rows: (
                         pd.MultiIndex.from_frame(d[list(k.fields)]).isin(rows) | d[list(k.fields)].isna().any(axis=1)
                     ),
                     name=f"foreign key {','.join(key.fields)}",
                 )
             )
-    return pa.DataFrameSchema(columns, checks=wide, strict=True, ordered=True)
+    return pandera.DataFrameSchema(columns, checks=wide, strict=True, ordered=True)
