@@ -24,8 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pandera.pandas as pandera
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..errors import DataError, Problem
 from .csvfiles import Distinct
@@ -151,16 +149,13 @@ def _cell_failures(
             failures.append((check.error, failing))
     else:
         empty = s.isna().to_numpy()
-        if checks:
-            present = s.to_numpy(dtype=object)[~empty]
-            for check in checks:
-                failing = np.zeros(len(s), dtype=bool)
-                failing[~empty] = ~check.test(present)
-                failures.append((check.error, failing))
-        if field.unique:
-            cells = pa.array(s.array)
-            if pc.count_distinct(cells).as_py() < len(cells) - cells.null_count:  # (some value is there twice)
-                failures.append((UNIQUE, s.duplicated(keep=False).to_numpy() & ~empty))
+        present = s.to_numpy(dtype=object)[~empty]
+        for check in checks:
+            failing = np.zeros(len(s), dtype=bool)
+            failing[~empty] = ~check.test(present)
+            failures.append((check.error, failing))
+        if field.unique and len(set(present)) < len(present):  # (some value is there twice: where?)
+            failures.append((UNIQUE, s.duplicated(keep=False).to_numpy() & ~empty))
     if field.required:
         failures.insert(0, (REQUIRED, empty))
     return [(message, failing) for message, failing in failures if failing.any()]
