@@ -147,7 +147,7 @@ def _cell_failures(
             holds = np.append(check.test(uniques), True)  # (code -1, an empty cell, is not tested)
             failing = ~holds[codes]
             failures.append((check.error, failing))
-    else:
+    elif checks or field.unique:
         empty = s.isna().to_numpy()
         present = s.to_numpy(dtype=object)[~empty]
         for check in checks:
@@ -156,6 +156,8 @@ def _cell_failures(
             failures.append((check.error, failing))
         if field.unique and len(set(present)) < len(present):  # (some value is there twice: where?)
             failures.append((UNIQUE, s.duplicated(keep=False).to_numpy() & ~empty))
+    else:
+        empty = s.isna().to_numpy()
     if field.required:
         failures.insert(0, (REQUIRED, empty))
     return [(message, failing) for message, failing in failures if failing.any()]
