@@ -29,8 +29,12 @@ browser-deps: ## install Debian's chromium for the browser tests when it is miss
 	  echo "the browser tests need Debian's chromium: run  sudo apt-get install chromium  (or set STI_SKIP_BROWSER=1)"; exit 1; \
 	fi
 
-check: setup ## run every data check (schema, integrity, sha256 of sources, quotes)
+check: setup ## run every data check (schema, integrity, sha256 of sources, quotes), then frictionless's
 	$(BIN)/sti-targets check
+	$(BIN)/frictionless validate data/datapackage.json
+
+datapackage: setup ## regenerate data/datapackage.json from the schema declared in lib/sti_targets/dataset/schema.py
+	$(BIN)/sti-targets schema --datapackage > data/datapackage.json
 
 reports: setup ## check the data and render every report into reports/ (HTML + index)
 	$(BIN)/sti-targets render
@@ -70,4 +74,4 @@ lock: setup ## rewrite constraints.txt from the installed environment (after cha
 clean: ## remove generated reports (keeps .venv)
 	find reports -mindepth 1 ! -name README.md -delete
 
-.PHONY: help setup browser-deps check reports test test-unit test-browser explore lab notebooks lint lock bench clean
+.PHONY: help setup browser-deps check reports test test-unit test-browser datapackage explore lab notebooks lint lock bench clean

@@ -21,3 +21,11 @@ def test_schema_command_prints_every_column(capsys):
     for name, fields in TABLES.items():
         assert f"### data/{name}.csv" in out
         assert all(f"| {field.name} |" in out for field in fields)
+
+
+def test_schema_command_prints_the_keys(capsys):
+    assert main(["schema"]) == 0
+    out = capsys.readouterr().out
+    assert "Primary key: target_id." in out
+    assert "(doc_id, region_id) -> documents (doc_id, region_id)" in out
+    assert "(parent_id) -> regions (region_id)" in out

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
+import sys
 
 import pandas as pd
 import pytest
 from conftest import BAD, GOOD
 from sti_targets import DataError, load_documents, load_indicators, load_regions, load_targets
+from sti_targets.dataset.csvfiles import WHITESPACE, read_table
 from sti_targets.paths import DATA
 
 
@@ -130,3 +134,49 @@ def test_vocabulary_error_lists_allowed_values(tmp_path):
 def test_missing_file_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match="cannot be read"):
         load_targets(tmp_path / "nope.csv", **refs())
+
+
+def test_whitespace_is_what_str_strip_removes():
+    assert set(WHITESPACE) == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}
+
+
+def _as_csv_reader_reads(text: str, columns: list[str]) -> dict:
+    """What read_table must give, by csv.reader: cells stripped, empty as None, all-blank records
+    skipped, each record at its line."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
+    header = [h.strip() for h in next(reader)]
+    rows = {}
+    for record in reader:
+        cells = [c.strip() or None for c in record]
+        if any(cells):
+            rows[reader.line_num] = dict(zip(header, cells))
+    return {line: [row[c] for c in columns] for line, row in rows.items()}
+
+
+TRICKY = {
+    "whitespace of every kind": "id,kind,note\na1, x ,\u3000text\xa0\nb2,x\x1c,\t\nc3,\u2003x,plain\n",
+    "CRLF": "id,kind,note\r\na1,x,one\r\nb2,y,two\r\n",
+    "quoted commas and quotes": 'id,kind,note\na1,x,"a, b"\nb2,"y","say ""hi"""\n',
+    "quoted line break": 'id,kind,note\na1,x,"two\nlines"\nb2,y,z\n',
+    "blank lines and blank records": "id,kind,note\n\na1,x,one\n , ,\nb2,y,two\n",
+    "no final newline": "id,kind,note\na1,x,one",
+    "carriage return in a quoted cell": 'id,kind,note\na1,x,"o\rne"\nb2,y,two\n',
+    "byte-order mark": "\ufeffid,kind,note\na1,x,one\n",
+    "header only": "id,kind,note\n",
+}
+
+
+@pytest.mark.parametrize(
+    "case,encoding",
+    [(c, e) for c in TRICKY for e in ("utf-8", "gb18030") if e == "utf-8" or c != "byte-order mark"],
+)
+def test_read_table_reads_as_csv_reader_does(tmp_path, case, encoding):
+    columns = ["id", "kind", "note"]
+    path = tmp_path / "t.csv"
+    path.write_bytes(TRICKY[case].encode(encoding))
+    distinct = {}
+    frame = read_table(path, columns, distinct)
+    got = {line: [None if pd.isna(v) else v for v in row] for line, row in zip(frame.index, frame.to_numpy().tolist())}
+    assert got == _as_csv_reader_reads(TRICKY[case], columns)
+    for column, (codes, uniques) in distinct.items():  # the distinct values, where found, are the cells'
+        assert [None if c == -1 else uniques[c] for c in codes] == [None if pd.isna(v) else v for v in frame[column]]

@@ -29,9 +29,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .dataset.schema import describe_markdown
+    from .dataset.schema import datapackage_json, describe_markdown
 
-    print(describe_markdown())
+    if args.datapackage:
+        sys.stdout.write(datapackage_json())
+    else:
+        print(describe_markdown())
     return 0
 
 
@@ -99,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="data folder to check (default: the project's data/)")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("schema", help="print the declared schema of every table as Markdown")
+    p.add_argument(
+        "--datapackage",
+        action="store_true",
+        help="print it as a Frictionless Data Package descriptor instead (> data/datapackage.json)",
+    )
     p.set_defaults(func=cmd_schema)
     p = sub.add_parser("render", help="execute the notebooks with papermill and write HTML reports and an index")
     p.add_argument("--region", action="append", metavar="ID", help="a region to render (repeatable; default: all)")

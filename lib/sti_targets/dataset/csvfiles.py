@@ -15,6 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from ..errors import DataError, Problem, display_path
 
@@ -110,64 +113,59 @@ def _header_problems(header: list[str], columns: list[str], name: str) -> list[P
 QUOTED_FIELD = re.compile(rb'"(?:[^"]|"")*"')
 
 
-def _plain_quoting(data: bytes) -> tuple[bool, int]:
+def _plain_quoting(data: bytes) -> bool:
     """Whether every quote character of ``data`` belongs to a quoted field that starts and ends at a
-    field boundary (the only quoting on which pandas' parser and csv.reader(strict=True) agree), and
-    the number of commas inside those fields."""
+    field boundary (the only quoting on which pyarrow's reader and csv.reader(strict=True) agree)."""
     if b'"' not in data:
-        return True, 0
+        return True
     fields = [(m.start(), m.end(), m.group()) for m in QUOTED_FIELD.finditer(data)]
     if not fields:
-        return False, 0
+        return False
     starts, ends, texts = zip(*fields)
     buffer = np.frombuffer(data, dtype=np.uint8)
     starts, ends = np.array(starts), np.array(ends)
     before = buffer[starts[starts > 0] - 1]
     after = buffer[ends[ends < len(data)]]
     if not (np.isin(before, list(b",\n")).all() and np.isin(after, list(b",\r\n")).all()):
-        return False, 0
-    quoted = b"".join(texts)
-    return quoted.count(b'"') == data.count(b'"'), quoted.count(b",")
+        return False
+    return b"".join(texts).count(b'"') == data.count(b'"')
 
 
-def _parse_fast(data: bytes) -> tuple[list[str], list[np.ndarray]] | None:
-    """Header and cell columns of UTF-8 CSV bytes by pandas' C parser, when the file is plain enough
-    that this gives exactly what csv.reader would, one record per physical line (so the record in
-    row i is on line i + 1); else None, for the exact csv.reader path.
+def _parse_fast(data: bytes) -> tuple[list[str], list[pa.ChunkedArray]] | None:
+    """Header and cell columns of UTF-8 CSV bytes by pyarrow's CSV reader, when the file is plain
+    enough that this gives exactly what csv.reader would, one record per physical line (so the record
+    in row i is on line i + 1); else None, for the exact csv.reader path.
 
-    Plain means: no byte-order mark left (pandas would drop it), no NUL byte, no carriage return
-    outside CRLF line ends, quoting only of whole fields, no quoted line break, no blank line, and
-    the header's number of cells on every line.
+    Plain means: no byte-order mark left, no NUL byte, no carriage return outside CRLF line ends,
+    quoting only of whole fields, no quoted line break, no blank line, and the header's number of
+    cells on every line.
     """
     if not data or data.startswith(BOM) or b"\0" in data:
         return None
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None
-    plain, quoted_commas = _plain_quoting(data)
-    if not plain:
+    if not _plain_quoting(data):
         return None
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
     try:
-        raw = pd.read_csv(
-            io.BytesIO(data),
-            header=None,
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=True,
-            engine="c",
-            encoding="utf-8",
-            encoding_errors="strict",
+        end = data.find(b"\n")
+        width = len(next(csv.reader([data[: end if end >= 0 else len(data)].decode("utf-8")])))
+        names = [str(i) for i in range(width)]
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, check_utf8=True
+            ),
         )
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
-        return None  # more cells than the header on some line, bad bytes: the exact path says where
-    width = raw.shape[1]
-    # One row per physical line (no blank or multi-line record), and exactly ``width`` cells on each:
-    # no line has more (the parser refuses that), and the commas outside quoted fields count the rest.
-    if len(raw) != lines or data.count(b",") - quoted_commas != lines * (width - 1):
+    except (UnicodeDecodeError, csv.Error, pa.ArrowInvalid):
+        return None  # bad bytes, a line of another width: the exact path says where
+    # One row per physical line (no blank or multi-line record); the reader refuses a line of another width.
+    if table.num_rows != lines:
         return None
-    cells = [raw[c].to_numpy(dtype=object) for c in raw.columns]
-    header = [str(c[0]) for c in cells]
-    return header, [c[1:] for c in cells]
+    header = [column[0].as_py() for column in table.columns]
+    return header, [column.slice(1) for column in table.columns]
 
 
 def _parse_exact(text: str, name: str, columns: list[str]) -> tuple[list[str], list[list[str]], list[int]]:
@@ -212,42 +210,40 @@ those values; read_table finds them for the columns with few distinct values (id
 years, numbers), so that checks and conversions work once per distinct value."""
 
 SAMPLE = 2048  # cells looked at to tell a column of few distinct values
-PYTHON_STRINGS = pd.StringDtype().storage == "python"
+# Every character that str.strip() removes (str.isspace()), for pyarrow to strip exactly the same.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+NO_TEXT = pa.scalar(None, pa.string())
 
 
-def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """pd.array(values, dtype="string") for an object array of str and NA (built without a copy)."""
-    return pd.arrays.StringArray(values) if PYTHON_STRINGS else pd.array(values, dtype="string")
-
-
-def _string_column(cells: np.ndarray) -> tuple[pd.arrays.StringArray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
-    """Cells stripped of surrounding whitespace, empty ones as NA; where they are empty; and, for a
-    column of few distinct values, its codes and distinct values (stripping each value once)."""
-    sample = cells[:SAMPLE]
-    if len(set(sample)) > len(sample) // 2:
-        stripped = np.fromiter(map(str.strip, cells), dtype=object, count=len(cells))
-        empty = stripped == ""
-        stripped[empty] = pd.NA
-        return _strings(stripped), empty, None
-    codes, uniques = pd.factorize(cells)
-    stripped = np.fromiter(map(str.strip, uniques), dtype=object, count=len(uniques))
+def _string_column(cells: pa.ChunkedArray) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray, tuple | None]:
+    """Cells stripped of surrounding whitespace, empty ones as NA (a pandas string array backed by
+    pyarrow); where they are empty; and, for a column of few distinct values, its codes and distinct
+    values (stripping each distinct value once)."""
+    sample = cells.slice(0, SAMPLE)
+    if pc.count_distinct(sample).as_py() > len(sample) // 2:
+        stripped = pc.utf8_trim(cells, characters=WHITESPACE)
+        empty = pc.equal(stripped, "")
+        values = pc.if_else(empty, NO_TEXT, stripped)
+        return pd.arrays.ArrowStringArray(values), empty.to_numpy(zero_copy_only=False), None
+    raw = pc.dictionary_encode(cells.combine_chunks())
     # Values that differ only in surrounding whitespace are one value; "" is NA.
-    of_unique, uniques = pd.factorize(stripped)
-    blank = np.flatnonzero(uniques == "")
-    if len(blank):
-        of_unique[of_unique == blank[0]] = -1
-        of_unique[of_unique > blank[0]] -= 1
-        uniques = np.delete(uniques, blank[0])
-    codes = of_unique[codes]
-    values = np.append(uniques, np.array([pd.NA], dtype=object))[codes]
-    return _strings(values), codes == -1, (codes, uniques)
+    stripped = pc.utf8_trim(raw.dictionary, characters=WHITESPACE)
+    distinct = pc.dictionary_encode(pc.if_else(pc.equal(stripped, ""), NO_TEXT, stripped))
+    of_raw = distinct.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    codes = of_raw[raw.indices.to_numpy(zero_copy_only=False)]
+    empty = codes == -1
+    values = distinct.dictionary.take(pa.array(codes, mask=empty))
+    return pd.arrays.ArrowStringArray(values), empty, (codes, distinct.dictionary.to_numpy(zero_copy_only=False))
 
 
 def read_table(path: Path | str, columns: list[str], distinct: Distinct | None = None) -> pd.DataFrame:
     """Read a CSV as strings (empty cells as NA) with exactly the declared columns.
 
     The frame's index is the 1-based line number of each record, so problems found
-    later can say where they are. Plain files (most) are parsed by pandas' C parser, any
+    later can say where they are. Plain files (most) are parsed by pyarrow's CSV reader, any
     other by csv.reader; both give the same frame and the same problems. A ``distinct``
     dict is filled in for the columns with few distinct values (see Distinct).
     """
@@ -270,9 +266,8 @@ def read_table(path: Path | str, columns: list[str], distinct: Distinct | None =
         lines = np.arange(2, len(cells[0]) + 2)
     else:
         header, rows, line_list = _parse_exact(text, name, columns)
-        cells = (
-            [np.array(column, dtype=object) for column in zip(*rows)] if rows else [np.array([], object)] * len(header)
-        )
+        by_column = list(zip(*rows)) if rows else [()] * len(header)
+        cells = [pa.chunked_array([pa.array(column, type=pa.string())]) for column in by_column]
         lines = np.array(line_list, dtype="int64")
     strings = dict(zip(header, map(_string_column, cells)))
     index = pd.Index(lines if len(lines) else [], name="line")

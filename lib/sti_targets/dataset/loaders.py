@@ -1,25 +1,28 @@
 """Loading the curated tables as typed, validated DataFrames.
 
 Each loader reads one CSV (UTF-8, UTF-8 with BOM, or GB18030), checks it against
-its declaration in schema.py and the tables it refers to, and returns typed
+its declaration in schema.py and the tables its foreign keys refer to, and returns typed
 columns: categoricals for ids and vocabularies, floats for numbers, nullable
 integers for years. Bad input raises DataError naming file, line, column and value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import paths
 from ..chinese.script import to_simplified
 from ..errors import display_path
 from .csvfiles import read_table
-from .schema import DOCUMENTS, INDICATORS, REGIONS, TARGETS, Field
-from .validation import RowCheck, to_typed, validate_rows, validate_text
+from .schema import FOREIGN_KEYS, TABLES
+from .validation import RowCheck, reference_check, to_typed, validate_rows, validate_text
 from .vocabulary import MONEY_UNITS_TO_100M, region_labels
 
 
@@ -36,31 +39,37 @@ def _sibling(path: Path | str | None, name: str) -> Path:
     return paths.DATA / f"{name}.csv"
 
 
-def _load(path: Path, fields: tuple[Field, ...], references=None, row_checks=()) -> pd.DataFrame:
+def _load(
+    path: Path, table: str, referenced: Mapping[str, pd.DataFrame] = {}, row_checks: list[RowCheck] = []
+) -> pd.DataFrame:
+    """Read, check and type one table. ``referenced``: the loaded tables its foreign keys refer to (a
+    key into the table itself refers to the file's own cells); ``row_checks``: the loader's relations
+    between columns, checked after the keys of several columns."""
     name = display_path(path)
+    fields = TABLES[table]
     distinct = {}  # distinct values of columns that have few, for the checks and conversions
     raw = read_table(path, [f.name for f in fields], distinct)
-    validate_text(raw, fields, name, references or {}, distinct)
+    references, keys = {}, []
+    for key in FOREIGN_KEYS[table]:
+        if len(key.fields) == 1:
+            source = raw if key.table == table else referenced[key.table]
+            references[key.fields[0]] = [str(x) for x in source[key.reference[0]].dropna()]
+        else:
+            keys.append(reference_check(key, referenced[key.table]))
+    validate_text(raw, fields, name, references, distinct)
     typed = to_typed(raw, fields, distinct)
-    validate_rows(typed, list(row_checks), name)
+    validate_rows(typed, keys + row_checks, name)
     return typed
-
-
-def _ids(frame: pd.DataFrame, column: str) -> list[str]:
-    return [str(x) for x in frame[column].dropna()]
 
 
 def load_regions(path: Path | str | None = None) -> pd.DataFrame:
     """data/regions.csv: one row per region, with its level, parent and GB/T 2260 code."""
-    path = _path(path, "regions")
-    raw_ids = read_table(path, [f.name for f in REGIONS])["region_id"].dropna()
-    frame = _load(path, REGIONS, {"parent_id": raw_ids})
-    return frame.reset_index(drop=True)
+    return _load(_path(path, "regions"), "regions").reset_index(drop=True)
 
 
 def load_indicators(path: Path | str | None = None) -> pd.DataFrame:
     """data/indicators.csv: the dictionary of measures targets are stated in."""
-    return _load(_path(path, "indicators"), INDICATORS).reset_index(drop=True)
+    return _load(_path(path, "indicators"), "indicators").reset_index(drop=True)
 
 
 def load_documents(path: Path | str | None = None, regions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -70,7 +79,7 @@ def load_documents(path: Path | str | None = None, regions: pd.DataFrame | None 
     checks = [
         RowCheck("period_end", "must not be before period_start", lambda d: d["period_end"] >= d["period_start"]),
     ]
-    frame = _load(path, DOCUMENTS, {"region_id": _ids(regions, "region_id")}, checks)
+    frame = _load(path, "documents", {"regions": regions}, checks)
     return frame.reset_index(drop=True)
 
 
@@ -86,11 +95,16 @@ def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
 
 def money_in_100m_yuan(values: pd.Series, units: pd.Series) -> pd.Series:
     """Amounts in 亿元 (100 million yuan) where the unit is money, else NaN."""
-    units = units.astype("string")
-    codes, uniques = pd.factorize(units.to_numpy(dtype=object), use_na_sentinel=True)
-    per_unit = pd.Series(pd.array(uniques, dtype="string")).map(MONEY_UNITS_TO_100M).astype("float64").to_numpy()
-    factor = pd.Series(np.append(per_unit, np.nan)[codes], index=units.index, name=units.name)
-    return values.astype("float64") * factor
+    codes, uniques = pd.factorize(units.astype("string"), use_na_sentinel=True)
+    per_unit = np.array([MONEY_UNITS_TO_100M.get(u, np.nan) for u in uniques] + [np.nan], dtype="float64")
+    return values.astype("float64") * pd.Series(per_unit[codes], index=units.index, name=units.name)
+
+
+def _text_of(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """table[key] for each key of a categorical column without NA, as a string column."""
+    of_category = table.astype(str).reindex(keys.cat.categories.astype(str)).to_numpy(dtype=object)
+    texts = pd.array(of_category, dtype="string").take(keys.cat.codes.to_numpy())
+    return pd.Series(texts, index=keys.index, name=keys.name)
 
 
 def load_targets(
@@ -132,16 +146,6 @@ def read_targets(
     checks = [
         RowCheck("value_high", "must not be below value", lambda d: ~(d["value_high"] < d["value"]).fillna(False)),
         RowCheck(
-            "region_id",
-            "must be the region of the document (documents.csv)",
-            lambda d: d["region_id"].astype(str) == of_doc(d, "region_id").astype(str),
-        ),
-        RowCheck(
-            "category",
-            "must be the category of the indicator (indicators.csv)",
-            lambda d: d["category"].astype(str) == _lookup(d["indicator_id"], ind["category"].astype(str)),
-        ),
-        RowCheck(
             "target_year",
             "must lie within the document's period (period_start..period_end)",
             lambda d: (
@@ -160,37 +164,32 @@ def read_targets(
             lambda d: d["baseline_year"].isna() == d["baseline_value"].isna(),
         ),
     ]
-    references = {
-        "doc_id": _ids(documents, "doc_id"),
-        "region_id": _ids(regions, "region_id"),
-        "indicator_id": _ids(indicators, "indicator_id"),
-    }
-    frame = _load(path, TARGETS, references, checks)
+    frame = _load(path, "targets", {"documents": documents, "regions": regions, "indicators": indicators}, checks)
     ids = frame["indicator_id"]
-    frame["indicator_name_zh"] = _lookup(ids, ind["name_zh"].astype(str)).astype("string")
-    frame["indicator_name_en"] = _lookup(ids, ind["name_en"].astype(str)).astype("string")
+    frame["indicator_name_zh"] = _text_of(ids, ind["name_zh"])
+    frame["indicator_name_en"] = _text_of(ids, ind["name_en"])
     frame["value_cny_100m"] = money_in_100m_yuan(frame["value"], frame["unit"])
     frame["value_high_cny_100m"] = money_in_100m_yuan(frame["value_high"], frame["unit"])
-    quotes = frame["quote"].to_numpy(dtype=object)  # quote is required: no NA
-    lengths = pd.array(np.fromiter(map(len, quotes), dtype="int64", count=len(quotes)), dtype="Int64")
+    quotes = pa.array(frame["quote"].array)  # (one array; quote is required: no NA)
+    lengths = pc.utf8_length(quotes).to_numpy().astype("int64")  # (characters, as len() counts them)
     frame["quote_end"] = (frame["quote_start"] + pd.Series(lengths, index=frame.index)).astype("Int64")
-    traditional = (of_doc(frame, "script").astype(str) == "zh-Hant").to_numpy()
-    simplified = quotes.copy()
-    simplified[traditional] = np.array(_to_simplified_all(quotes[traditional]), dtype=object)
-    frame["quote_zh_hans"] = pd.array(simplified, dtype=frame["quote"].dtype)
+    traditional = pa.array(_text_of(frame["doc_id"], doc["script"]).eq("zh-Hant").to_numpy(dtype=bool))
+    simplified = pa.array(_to_simplified_all(quotes.filter(traditional).to_pylist()), type=quotes.type)
+    frame["quote_zh_hans"] = pd.arrays.ArrowStringArray(pc.replace_with_mask(quotes, traditional, simplified))
     return frame
 
 
-def _to_simplified_all(texts: np.ndarray) -> list[str]:
+def _to_simplified_all(texts: list[str]) -> list[str]:
     """[to_simplified(t) for t in texts], converting each distinct text once, all in one call:
     conversion works within runs of text that a newline cannot be part of."""
     distinct = list(dict.fromkeys(texts))
     if not distinct:
         return []
-    if any("\n" in t for t in distinct):
-        converted = dict(zip(distinct, map(to_simplified, distinct)))
+    joined = "\n".join(distinct)
+    if joined.count("\n") == len(distinct) - 1:  # (no text holds a newline)
+        converted = dict(zip(distinct, to_simplified(joined).split("\n")))
     else:
-        converted = dict(zip(distinct, to_simplified("\n".join(distinct)).split("\n")))
+        converted = dict(zip(distinct, map(to_simplified, distinct)))
     return [converted[t] for t in texts]
 
 

@@ -1,16 +1,18 @@
-"""Enforcing the declared schema (schema.py) with pandera, reporting problems by line and column.
+"""Enforcing the declared schema (schema.py), reporting every problem by file, line, column and value.
 
-Validation runs in two passes. The first checks every cell as the text it is in the
-file (required, number and year formats, allowed values, patterns, uniqueness, ids
-that must exist elsewhere); only a frame that passes is converted to typed columns.
-The second checks relations between typed columns (value <= value_high, years).
-Every failure becomes a Problem naming file, line, column and value.
+Validation runs in two steps. ``validate_text`` checks every cell as the text it is in the file
+(required, number, year, whole-number and true/false formats, allowed values, patterns, uniqueness,
+foreign keys of one column); only a frame that passes is converted to typed columns (``to_typed``).
+``validate_rows`` then checks relations between typed columns (foreign keys of several columns,
+value <= value_high, years).
 
-Speed (150,000 targets load in about a second): every check is vectorised, and the checks
-are first run directly on the frame; pandera, whose schema is built from the very same
-checks, is run to decide and report only when one of them fails. A frame is thus accepted
-only when each check pandera would run holds, and every problem is still found and
-worded by pandera.
+One path decides and words: each check is vectorised and gives the cells where it fails, and those
+cells are the problems, each with its message. A check of single cells runs once per distinct value of
+its column (read_table finds them for columns that have few) and is spread to the cells by their codes.
+
+``pandera_schema`` gives the same cell rules and keys as a pandera DataFrameSchema built from the same
+declaration with pandera's own checks, for other tools; tests/test_datapackage.py runs every bad input
+through both and asserts that they agree.
 """
 
 from __future__ import annotations
@@ -21,26 +23,41 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pandera.pandas as pandera
 
 from ..errors import DataError, Problem
 from .csvfiles import Distinct
-from .schema import Field
+from .schema import (
+    BOOLEANS,
+    FIRST_YEAR,
+    FOREIGN_KEYS,
+    LAST_YEAR,
+    NUMBER_PATTERN,
+    TABLES,
+    WHOLE_PATTERN,
+    Field,
+    ForeignKey,
+)
 
-NUMBER_RE = r"^-?\d+(\.\d+)?$"
-YEAR_RE = r"^(19|20|21)\d\d$"
-INT_RE = r"^\d+$"
-BOOLS = {"true": True, "false": False}
-FIRST_YEAR, LAST_YEAR = 1990, 2100
+REQUIRED = "is required; the cell is empty"
+UNIQUE = "must be unique; this id appears twice"
 
 
 @dataclass(frozen=True)
 class RowCheck:
-    """A check across columns of the typed frame: rows where ``test`` is False fail."""
+    """A check across columns of the typed frame: rows where ``test`` is False fail (NA passes)."""
 
     column: str
     message: str
     test: Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class CellCheck:
+    """A check of single cells: ``test`` maps distinct non-empty cell texts to whether each holds."""
+
+    error: str
+    test: Callable[[np.ndarray], np.ndarray]
 
 
 def _shown(values: Iterable[str], limit: int = 12) -> str:
@@ -57,17 +74,8 @@ def _no_newline(pattern: str) -> bool:
     return not any(t in bare for t in ("[^", "\\s", "\\S", "\\D", "\\W", "\\n", ".", "^", "$", "\\Z", "\\A", "(?"))
 
 
-@dataclass(frozen=True)
-class TextCheck:
-    """A check of one column's cells: cells where ``test`` is False fail (empty cells are not tested)."""
-
-    error: str
-    test: Callable[[pd.Series], pd.Series]
-    elementwise: bool = True  # each cell's result depends on that cell alone
-
-
-def _str_matches(pattern: str, error: str) -> TextCheck:
-    """pa.Check.str_matches(pattern): each cell matches ``pattern`` (re.match).
+def _matches(pattern: str, error: str) -> CellCheck:
+    """Each cell matches ``pattern`` (re.match, as pandera's str_matches).
 
     All cells are matched in one regex run over the cells joined by newlines when the pattern is
     anchored (^...$) and cannot match a newline, and one by one only when that fails or a cell
@@ -77,100 +85,85 @@ def _str_matches(pattern: str, error: str) -> TextCheck:
     inner = pattern[1:-1] if pattern.startswith("^") and pattern.endswith("$") else None
     whole = re.compile(f"(?:{inner})(?:\\n(?:{inner}))*") if inner and _no_newline(inner) else None
 
-    def test(s: pd.Series) -> pd.Series:
-        cells = s.to_numpy(dtype=object)
-        present = ~pd.isna(cells)
-        values = cells[present]
-        result = np.zeros(len(cells), dtype=bool)
-        joined = "\n".join(values) if whole is not None else None
-        if joined is not None and joined.count("\n") == len(values) - 1 and whole.fullmatch(joined):
-            result[present] = True
-        else:
-            result[present] = [one.match(v) is not None for v in values]
-        return pd.Series(result, index=s.index)
+    def test(values: np.ndarray) -> np.ndarray:
+        if whole is not None and len(values):
+            joined = "\n".join(values)
+            if joined.count("\n") == len(values) - 1 and whole.fullmatch(joined):
+                return np.ones(len(values), dtype=bool)
+        return np.fromiter((one.match(v) is not None for v in values), dtype=bool, count=len(values))
 
-    return TextCheck(error, test)
+    return CellCheck(error, test)
 
 
-def _isin(values: Iterable[str], error: str) -> TextCheck:
-    """pa.Check.isin(values)."""
-    values = list(values)
-    return TextCheck(error, lambda s: s.isin(values))
+def _isin(allowed: Iterable[str], error: str) -> CellCheck:
+    allowed = frozenset(allowed)
+    return CellCheck(error, lambda values: np.fromiter((v in allowed for v in values), dtype=bool, count=len(values)))
 
 
-def _text_checks(field: Field, references: Mapping[str, Iterable[str]]) -> list[TextCheck]:
+def _year(values: np.ndarray) -> np.ndarray:
+    """Four digits 0-9 making a year from FIRST_YEAR to LAST_YEAR."""
+    digits = re.compile("[0-9]{4}")
+    return np.fromiter(
+        (digits.fullmatch(v) is not None and FIRST_YEAR <= int(v) <= LAST_YEAR for v in values),
+        dtype=bool,
+        count=len(values),
+    )
+
+
+def cell_checks(field: Field, references: Mapping[str, Iterable[str]] = {}) -> list[CellCheck]:
+    """The checks of a field's non-empty cells, in the order their problems are reported.
+
+    ``references``: the valid values of a column that is a foreign key of one column.
+    """
     checks = []
     if field.kind == "number":
-        checks.append(_str_matches(NUMBER_RE, error="must be a number such as 12 or 2.6"))
+        checks.append(_matches(NUMBER_PATTERN, "must be a number such as 12 or 2.6"))
     elif field.kind == "year":
-        checks.append(_str_matches(YEAR_RE, error=f"must be a year ({FIRST_YEAR}-{LAST_YEAR})"))
+        checks.append(CellCheck(f"must be a year ({FIRST_YEAR}-{LAST_YEAR})", _year))
     elif field.kind == "int":
-        checks.append(_str_matches(INT_RE, error="must be a whole number >= 0"))
+        checks.append(_matches(WHOLE_PATTERN, "must be a whole number >= 0"))
     elif field.kind == "bool":
-        checks.append(_isin(BOOLS, error="must be true or false"))
+        checks.append(_isin(BOOLEANS, "must be true or false"))
     if field.pattern:
-        checks.append(_str_matches(field.pattern, error=f"must match {field.pattern}"))
+        checks.append(_matches(field.pattern, f"must match {field.pattern}"))
     if field.allowed:
-        checks.append(_isin(field.allowed, error="must be one of: " + ", ".join(field.allowed)))
+        checks.append(_isin(field.allowed, "must be one of: " + ", ".join(field.allowed)))
     if field.name in references:
         valid = sorted(set(references[field.name]))
-        checks.append(_isin(valid, error="unknown id; valid ids are: " + _shown(valid)))
-    if field.unique:
-        checks.append(
-            TextCheck(
-                "must be unique; this id appears twice",
-                lambda s: ~s.duplicated(keep=False) | s.isna(),
-                elementwise=False,
-            )
-        )
+        checks.append(_isin(valid, "unknown id; valid ids are: " + _shown(valid)))
     return checks
 
 
-def _all_hold(
-    frame: pd.DataFrame, fields: tuple[Field, ...], checks: Mapping[str, list[TextCheck]], distinct: Distinct
-):
-    """Whether pandera's schema of validate_text would accept the frame: exactly the declared columns
-    (strict), all of the string dtype, no empty required cell, and every check true on every cell
-    that is not empty (pandera's ignore_na). A check of single cells holds on all cells when it
-    holds on each distinct value, since every distinct value is in some cell."""
-    if len(frame.columns) != len(fields) or set(frame.columns) != {f.name for f in fields}:
-        return False
-    for f in fields:
-        s = frame[f.name]
-        if s.dtype != pd.StringDtype():
-            return False
-        if not checks[f.name] or f.unique:  # (the distinct values of a unique column are its cells)
-            empty = s.isna().to_numpy()
-            values = None
-        else:
-            codes, uniques = _distinct(frame, f.name, distinct)
-            empty = codes == -1
-            values = pd.Series(pd.array(uniques, dtype=s.dtype))
-        if f.required and empty.any():
-            return False
-        for check in checks[f.name]:
-            if check.elementwise and values is not None:
-                if not check.test(values).to_numpy(dtype=bool, na_value=False).all():
-                    return False
-            elif not (check.test(s).to_numpy(dtype=bool, na_value=False) | empty).all():
-                return False
-    return True
+def _cell_failures(
+    frame: pd.DataFrame, field: Field, checks: list[CellCheck], distinct: Distinct
+) -> list[tuple[str, np.ndarray]]:
+    """(message, failing rows as a boolean mask) for each rule of ``field`` that some cell breaks."""
+    s = frame[field.name]
+    failures = []
+    if checks and not field.unique:
+        codes, uniques = _distinct(frame, field.name, distinct)
+        empty = codes == -1
+        for check in checks:
+            holds = np.append(check.test(uniques), True)  # (code -1, an empty cell, is not tested)
+            failing = ~holds[codes]
+            failures.append((check.error, failing))
+    elif checks or field.unique:
+        empty = s.isna().to_numpy()
+        present = s.to_numpy(dtype=object)[~empty]
+        for check in checks:
+            failing = np.zeros(len(s), dtype=bool)
+            failing[~empty] = ~check.test(present)
+            failures.append((check.error, failing))
+        if field.unique and len(set(present)) < len(present):  # (some value is there twice: where?)
+            failures.append((UNIQUE, s.duplicated(keep=False).to_numpy() & ~empty))
+    else:
+        empty = s.isna().to_numpy()
+    if field.required:
+        failures.insert(0, (REQUIRED, empty))
+    return [(message, failing) for message, failing in failures if failing.any()]
 
 
-def _problems(error: pa.errors.SchemaErrors, frame: pd.DataFrame, file: str, columns: Mapping[str, str]):
-    problems = []
-    cases = error.failure_cases
-    for case in cases.itertuples(index=False):
-        column = case.column if isinstance(case.column, str) else columns.get(case.check)
-        message = str(case.check)
-        if message == "not_nullable":
-            message = "is required; the cell is empty"
-        line = None if pd.isna(case.index) else int(case.index)
-        value = case.failure_case
-        if column in frame.columns and line is not None:
-            value = frame.at[line, column]
-        value = None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-        problems.append(Problem(file, message, line=line, column=column, value=value))
+def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.line or 0, p.column or "", p.message))
 
 
@@ -181,29 +174,22 @@ def validate_text(
     references: Mapping[str, Iterable[str]] = {},
     distinct: Distinct | None = None,
 ) -> None:
-    """Check the cells of a string frame (index = line numbers) against the declared fields.
+    """Check the cells of a string frame (index = line numbers) against the declared fields;
+    raise DataError with every problem.
 
     ``distinct``: the distinct values of columns that have few (csvfiles.read_table), when known.
     """
     distinct = {} if distinct is None else distinct
-    checks = {f.name: _text_checks(f, references) for f in fields}
-    if _all_hold(frame, fields, checks, distinct):
-        return
-    schema = pa.DataFrameSchema(
-        {
-            f.name: pa.Column(
-                pd.StringDtype(),
-                checks=[pa.Check(c.test, error=c.error) for c in checks[f.name]],
-                nullable=not f.required,
-            )
-            for f in fields
-        },
-        strict=True,
-    )
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        raise DataError(_problems(exc, frame, file, {})) from None
+    problems = []
+    for f in fields:
+        for message, failing in _cell_failures(frame, f, cell_checks(f, references), distinct):
+            values = frame[f.name].to_numpy(dtype=object)[failing]
+            problems += [
+                Problem(file, message, line=int(line), column=f.name, value=_plain(value))
+                for line, value in zip(frame.index[failing], values)
+            ]
+    if problems:
+        raise DataError(_sorted(problems))
 
 
 def to_typed(frame: pd.DataFrame, fields: tuple[Field, ...], distinct: Distinct | None = None) -> pd.DataFrame:
@@ -244,7 +230,7 @@ def _typed_from_distinct(f: Field, s: pd.Series, codes: np.ndarray, uniques: np.
         if f.kind == "number":
             typed = pd.to_numeric(values).astype("float64")
         elif f.kind == "bool":
-            typed = values.map(BOOLS).astype("boolean")
+            typed = values.map(BOOLEANS).astype("boolean")
         else:
             typed = pd.to_numeric(values).astype("Int64")
         return typed.array.take(codes, allow_fill=True)
@@ -261,26 +247,29 @@ def _typed_from_distinct(f: Field, s: pd.Series, codes: np.ndarray, uniques: np.
 
 def validate_rows(frame: pd.DataFrame, checks: list[RowCheck], file: str) -> None:
     """Check relations between typed columns; the failing rows are reported at their column."""
-    if not checks:
-        return
-    # pandera's table check passes when the test's output is all true, NA counting as true (skipna).
-    if all(bool(c.test(frame).all()) for c in checks):
-        return
-    columns = {c.message: c.column for c in checks}
-    schema = pa.DataFrameSchema(
-        checks=[pa.Check(c.test, error=c.message) for c in checks],
-    )
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        problems = []
-        for message, column in columns.items():
-            failing = ~checks[list(columns).index(message)].test(frame).fillna(True)
-            problems += [
-                Problem(file, message, line=int(line), column=column, value=_plain(frame.at[line, column]))
-                for line in frame.index[failing.to_numpy()]
-            ]
-        raise DataError(problems or _problems(exc, frame, file, columns)) from None
+    problems = []
+    for check in checks:
+        failing = ~check.test(frame).fillna(True).to_numpy(dtype=bool)
+        column = check.column
+        problems += [
+            Problem(file, check.message, line=int(line), column=column, value=_plain(frame.at[line, column]))
+            for line in frame.index[failing]
+        ]
+    if problems:
+        raise DataError(_sorted(problems))
+
+
+def reference_check(key: ForeignKey, referenced: pd.DataFrame) -> RowCheck:
+    """A foreign key of several columns as a check of typed rows: the key's cells, together, must be a
+    row of ``referenced``'s reference columns (rows with an empty key cell pass)."""
+    rows = pd.MultiIndex.from_arrays([referenced[c].astype(str) for c in key.reference])
+
+    def test(d: pd.DataFrame) -> pd.Series:
+        cells = [d[f] for f in key.fields]
+        found = pd.Series(pd.MultiIndex.from_arrays(cells).isin(rows), index=d.index, dtype="boolean")
+        return found.mask(np.logical_or.reduce([c.isna().to_numpy() for c in cells]))
+
+    return RowCheck(key.fields[-1], key.message, test)
 
 
 def _plain(value):
@@ -289,3 +278,56 @@ def _plain(value):
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+def pandera_schema(table: str, references: Mapping[str, pd.DataFrame] | None = None) -> pandera.DataFrameSchema:
+    """The declared rules of a table's cells and keys as a pandera DataFrameSchema, built with pandera's
+    own checks, for the string frame csvfiles.read_table gives (lazy validation finds every failure).
+
+    ``references``: the referenced tables (by name, as read_table gives them), for the foreign keys;
+    a table's reference to itself is to the frame being validated. The relations that validate_rows
+    checks besides foreign keys (value <= value_high, years) are the loaders', not declared here.
+    """
+    references = references or {}
+    fields = TABLES[table]
+    keys = FOREIGN_KEYS[table]
+    columns = {}
+    for f in fields:
+        checks = []
+        if f.kind == "number":
+            checks.append(pandera.Check.str_matches(NUMBER_PATTERN))
+        elif f.kind == "year":
+            # (four digits compare as text as they do as numbers)
+            checks += [pandera.Check.str_matches("^[0-9]{4}$"), pandera.Check.in_range(str(FIRST_YEAR), str(LAST_YEAR))]
+        elif f.kind == "int":
+            checks.append(pandera.Check.str_matches(WHOLE_PATTERN))
+        elif f.kind == "bool":
+            checks.append(pandera.Check.isin(list(BOOLEANS)))
+        if f.pattern:
+            checks.append(pandera.Check.str_matches(f.pattern))
+        if f.allowed:
+            checks.append(pandera.Check.isin(list(f.allowed)))
+        for key in keys:
+            if key.fields == (f.name,) and key.table in references and key.table != table:
+                checks.append(pandera.Check.isin(references[key.table][key.reference[0]].dropna().tolist()))
+        columns[f.name] = pandera.Column(pd.StringDtype(), checks=checks, nullable=not f.required, unique=f.unique)
+    wide = []
+    for key in keys:
+        if key.table == table:  # (a key into the table itself: its cells against the frame's own column)
+            wide.append(
+                pandera.Check(
+                    lambda d, k=key: d[k.fields[0]].isin(d[k.reference[0]].dropna()) | d[k.fields[0]].isna(),
+                    name=f"foreign key {','.join(key.fields)}",
+                )
+            )
+        elif len(key.fields) > 1 and key.table in references:
+            rows = pd.MultiIndex.from_frame(references[key.table][list(key.reference)])
+            wide.append(
+                pandera.Check(
+                    lambda d, k=key, rows=rows: (
+                        pd.MultiIndex.from_frame(d[list(k.fields)]).isin(rows) | d[list(k.fields)].isna().any(axis=1)
+                    ),
+                    name=f"foreign key {','.join(key.fields)}",
+                )
+            )
+    return pandera.DataFrameSchema(columns, checks=wide, strict=True, ordered=True)
