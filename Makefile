@@ -68,7 +68,7 @@ bench: setup ## run the benchmarks and print their figures
 	$(BIN)/python benchmarks/bench_extract.py
 
 lock: setup ## rewrite constraints.txt from the installed environment (after changing pyproject.toml)
-	{ sed -n '1,/^# Regenerate/p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -iv '^sti.targets'; } > constraints.txt.new
+	{ grep '^#' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -iv '^sti.targets'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
 clean: ## remove generated reports (keeps .venv)
