@@ -103,9 +103,10 @@ def test_ctrl_c_keeps_previous_reports_and_writes_no_half_file(faulty):
     process = render(root, out, "sleep:jiangxi", start_new_session=True)
     deadline = time.monotonic() + 240
     progress = ""
-    while "ruijin" not in progress and time.monotonic() < deadline:  # ruijin done, jiangxi sleeping
+    ruijin_done = re.compile(r"\] ruijin\s")  # its report's line, not its source page's
+    while not ruijin_done.search(progress) and time.monotonic() < deadline:  # ruijin done, jiangxi sleeping
         progress += process.stderr.readline()
-    assert "ruijin" in progress, progress
+    assert ruijin_done.search(progress), progress
     time.sleep(2)
     os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends to the whole group
     stdout, stderr = process.communicate(timeout=120)
