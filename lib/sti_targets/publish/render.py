@@ -105,7 +105,14 @@ def plan_jobs(region_ids: list[str] | None = None) -> list[Job]:
     names = region_labels(regions)
     titles = documents.groupby(documents["region_id"].astype(str))["title_zh"].agg(" / ".join)
     jobs = [
-        Job(f"sources/{d.doc_id}", "", {"doc_id": str(d.doc_id)}, f"sources/{d.doc_id}.html", "原文 source", d.title_zh)
+        Job(
+            f"sources/{d.doc_id}",
+            "",
+            {"doc_id": str(d.doc_id)},
+            f"sources/{d.doc_id}.html",
+            f"{names[str(d.region_id)]} 原文 source",
+            d.title_zh,
+        )
         for d in documents.sort_values("doc_id").itertuples(index=False)
     ]
     jobs += [
