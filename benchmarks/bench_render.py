@@ -60,7 +60,13 @@ def profile(region: str = "ruijin") -> dict[str, float]:
     import nbformat
     import papermill
     from sti_targets.atomic import atomic_write
-    from sti_targets.publish.render import export_html
+    from sti_targets.dataset.loaders import Dataset
+    from sti_targets.publish.pages import Site
+    from sti_targets.publish.render import export_html, inputs_digest, plan_jobs
+
+    book = Dataset.load()
+    site = Site.of(book.regions, book.documents, inputs_digest())
+    job = next(j for j in plan_jobs([region]) if j.name == region)
 
     with tempfile.TemporaryDirectory() as work:
         executed = Path(work) / "r.ipynb"
@@ -81,7 +87,7 @@ def profile(region: str = "ruijin") -> dict[str, float]:
         nbformat.write(nb, Path(work) / "copy.ipynb")
         save = time.perf_counter() - t1
         t2 = time.perf_counter()
-        html = export_html(executed)
+        html = export_html(executed, job, site)
         export = time.perf_counter() - t2
         t3 = time.perf_counter()
         atomic_write(Path(work) / "r.html", html)

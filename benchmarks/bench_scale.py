@@ -169,11 +169,14 @@ t = time.perf_counter(); jobs = render.plan_jobs(sys.argv[1:]); out["plan"] = ti
 t = time.perf_counter(); problems = checks.run_checks(); out["checks"] = time.perf_counter() - t
 assert not problems, problems[:3]
 t = time.perf_counter(); page_text(); out["page_text"] = time.perf_counter() - t
-t = time.perf_counter(); render.inputs_digest(); out["fingerprint"] = time.perf_counter() - t
-reports = [job for job in jobs if job.name != "compare"]
-out["report"] = [render.render_one(job, 900)[0].seconds for job in reports]
+t = time.perf_counter(); digest = render.inputs_digest(); out["fingerprint"] = time.perf_counter() - t
+from sti_targets.dataset.loaders import Dataset
+from sti_targets.publish.pages import Site
+book = Dataset.load(); site = Site.of(book.regions, book.documents, digest)
+reports = [job for job in jobs if job.name != "compare" and not job.is_source]
+out["report"] = [render.render_one(job, 900, site)[0].seconds for job in reports]
 if __import__("os").environ.get("BENCH_COMPARISON"):
-    outcome = render.render_one(jobs[-1], 1800)[0]
+    outcome = render.render_one(jobs[-1], 1800, site)[0]
     out["comparison"] = [outcome.seconds, outcome.status, outcome.error[:80]]
 print(json.dumps(out))
 """

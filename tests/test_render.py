@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import BAD
 from sti_targets.paths import PROJECT_ROOT
+from sti_targets.publish.pages import NavRegion, RegionSummary, Site, workbook_version
 from sti_targets.publish.render import index_html
+
+DOCUMENTS = ("changde_2022_2025", "jiangxi_2021", "jingdezhen_2023_2025", "ruijin_2021_2025", "yancheng_2023")
 
 
 def sti(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -37,6 +40,31 @@ def test_render_writes_report_comparison_and_index(rendered):
     assert {"jiangxi.html", "compare.html", "index.html", "manifest.json"} <= {p.name for p in out.iterdir()}
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left behind"
     assert "summary: 2 rendered" in result.stdout
+    # every document's source page, also for regions not asked for: the comparison links them all
+    assert sorted(p.name for p in (out / "sources").iterdir()) == [f"{d}.html" for d in DOCUMENTS]
+    assert "source pages: 5 rendered" in result.stdout
+
+
+def test_every_page_has_the_header_language_and_its_title(rendered):
+    out, _ = rendered
+    version = workbook_version()
+    titles = {
+        "jiangxi.html": "<title>江西省 Jiangxi Province — 科技创新目标 STI targets</title>",
+        "compare.html": "<title>地区比较 Comparison of regions — 科技创新目标 STI targets</title>",
+        "index.html": "<title>科技创新目标工作簿 STI Targets Workbook</title>",
+        "sources/ruijin_2021_2025.html": "<title>瑞金市 Ruijin 原文 source: 瑞金市“十四五”科技创新发展规划 — ",
+    }
+    digests = set()
+    for name, title in titles.items():
+        html = (out / name).read_text(encoding="utf-8")
+        assert '<html lang="zh-Hans">' in html, name
+        assert title in html, name
+        root = "../" if name.startswith("sources/") else ""
+        for href in ("index.html", "compare.html", "changde.html", "yancheng.html"):
+            assert f'href="{root}{href}"' in html, f"{name}: no link to {href}"
+        assert "盐城市 Yancheng" in html and f'<span class="sti-version">{version}</span>' in html, name
+        digests.add(html.split('<span class="sti-digest">', 1)[1].split("<", 1)[0])
+    assert len(digests) == 1 and len(digests.pop()) == 12  # one run, one digest of its inputs
 
 
 def test_report_html_has_no_code_no_parameters_no_errors(rendered):
@@ -93,6 +121,11 @@ def test_bad_data_renders_nothing(project_copy, tmp_path):
 
 
 def test_index_escapes_text_from_the_data(tmp_path):
+    payload = "<script>alert(1)</script> [x](javascript:alert(1)) ![b](http://example.invalid/x.png)"
+    region = NavRegion("x", payload, "A & B")
+    levers = dict.fromkeys(("platforms", "talent", "financing", "other"), 1)
+    summary = RegionSummary(region, "county", (("x_doc", payload),), "2021–2025", levers, 0)
+    site = Site((region,), "0.1.0", "abc")
     manifest = {
         "x": {
             "status": "failed",
@@ -102,9 +135,10 @@ def test_index_escapes_text_from_the_data(tmp_path):
             "error": "ValueError: <b>",
         }
     }
-    page = index_html(manifest, tmp_path)
-    assert "<script>alert" not in page
+    page = index_html(manifest, tmp_path, site, [summary])
+    assert "<script>alert" not in page and "<img" not in page and 'href="javascript' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "A &amp; B" in page
+    assert "[x](javascript:alert(1)) ![b](http://example.invalid/x.png)" in page  # shown as text
 
 
 def test_bad_fixture_is_refused_by_render_too(project_copy, tmp_path):

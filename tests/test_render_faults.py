@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -102,9 +103,10 @@ def test_ctrl_c_keeps_previous_reports_and_writes_no_half_file(faulty):
     process = render(root, out, "sleep:jiangxi", start_new_session=True)
     deadline = time.monotonic() + 240
     progress = ""
-    while "ruijin" not in progress and time.monotonic() < deadline:  # ruijin done, jiangxi sleeping
+    ruijin_done = re.compile(r"\] ruijin\s")  # its report's line, not its source page's
+    while not ruijin_done.search(progress) and time.monotonic() < deadline:  # ruijin done, jiangxi sleeping
         progress += process.stderr.readline()
-    assert "ruijin" in progress, progress
+    assert ruijin_done.search(progress), progress
     time.sleep(2)
     os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends to the whole group
     stdout, stderr = process.communicate(timeout=120)
@@ -115,7 +117,8 @@ def test_ctrl_c_keeps_previous_reports_and_writes_no_half_file(faulty):
     assert "INTERRUPTED" in (out / "index.html").read_text(encoding="utf-8") or status(out, "jiangxi") == "failed"
     again = render(root, out)
     assert again.returncode == 0, again.stderr
-    assert "jiangxi      ok" in again.stderr and "ruijin" not in again.stderr  # ruijin had finished
+    assert "jiangxi      ok" in again.stderr
+    assert not re.search(r"\] ruijin\s", again.stderr)  # ruijin's report had finished (its source page is another line)
     assert "previous report of jiangxi" not in (out / "jiangxi.html").read_text(encoding="utf-8")
 
 

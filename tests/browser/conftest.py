@@ -100,3 +100,11 @@ def page(browser):
     page.on("requestfailed", lambda request: page.failed.append((request.url, request.failure)))
     yield page
     context.close()
+
+
+@pytest.fixture
+def requests(page) -> list[str]:
+    """Every URL the page requests (documents, images, fonts, scripts, fetches), in order."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls

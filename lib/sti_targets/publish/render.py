@@ -5,9 +5,10 @@ unknown region writes nothing; every file is written to a temporary name in the
 output folder and renamed into place, so a failed or interrupted run never leaves
 a half-written file and never destroys the previous report; a region that fails
 does not stop the others, and the index marks it. Reports whose inputs (data,
-notebook, library, parameters) are unchanged since their last successful render
-are kept as they are unless ``force`` is given, so running again renders what is
-missing, failed or out of date.
+notebook, library, templates, parameters) are unchanged since their last successful
+render are kept as they are unless ``force`` is given, so running again renders what
+is missing, failed or out of date. Besides the notebooks' pages, every document gets
+a source page (sources/<doc_id>.html, see sources.py), under the same guarantees.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
+from importlib import metadata
 from pathlib import Path
 
 from .. import paths
 from ..atomic import atomic_write
 from ..chinese.fonts import cjk_chars, font_face_css
 from ..errors import DataError, Problem, UnknownRegion, display_path
+from .pages import TEMPLATES, Site, index_page, page_title, region_summaries, source_page, workbook_version
 from .webfont import embed, page_text
 
 MANIFEST = "manifest.json"
@@ -37,7 +39,7 @@ KERNEL_START_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class Job:
-    """One notebook to render into one HTML file."""
+    """One page to render: a notebook into one HTML file, or (notebook "") a document's source page."""
 
     name: str
     notebook: str
@@ -45,6 +47,10 @@ class Job:
     html: str
     label: str
     document: str
+
+    @property
+    def is_source(self) -> bool:
+        return not self.notebook
 
 
 @dataclass
@@ -60,18 +66,21 @@ class Outcome:
 
 
 def inputs_digest() -> str:
-    """Hash of what every report depends on: data, sources, notebooks and library code."""
+    """Hash of what every page depends on: data, sources, notebooks, library code, templates,
+    and the versions of the workbook and of the table controls (itables' DataTables bundle)."""
     h = hashlib.sha256()
     groups = [
         (paths.DATA, paths.DATA.rglob("*.csv")),
         (paths.DATA, paths.SOURCES.glob("*")),
         (paths.NOTEBOOKS, paths.NOTEBOOKS.glob("*.ipynb")),
         (paths.PACKAGE, paths.PACKAGE.rglob("*.py")),
+        (paths.PACKAGE, (p for p in TEMPLATES.rglob("*") if p.is_file())),
     ]
     for root, files in groups:
         for p in sorted(files):
             h.update(p.relative_to(root).as_posix().encode())
             h.update(p.read_bytes())
+    h.update(f"sti-targets {workbook_version()} itables {metadata.version('itables')}".encode())
     return h.hexdigest()
 
 
@@ -81,7 +90,9 @@ def fingerprint(job: Job, digest: str) -> str:
 
 
 def plan_jobs(region_ids: list[str] | None = None) -> list[Job]:
-    """The region reports asked for (all regions with a document by default) and the comparison."""
+    """The source page of every document (first: they are quick), the region reports asked for
+    (all regions with a document by default) and the comparison. The comparison links every
+    document's source page, so those are always rendered (or kept)."""
     from ..dataset.loaders import load_documents, load_regions
     from ..dataset.vocabulary import region_labels
 
@@ -94,6 +105,17 @@ def plan_jobs(region_ids: list[str] | None = None) -> list[Job]:
     names = region_labels(regions)
     titles = documents.groupby(documents["region_id"].astype(str))["title_zh"].agg(" / ".join)
     jobs = [
+        Job(
+            f"sources/{d.doc_id}",
+            "",
+            {"doc_id": str(d.doc_id)},
+            f"sources/{d.doc_id}.html",
+            f"{names[str(d.region_id)]} 原文 source",
+            d.title_zh,
+        )
+        for d in documents.sort_values("doc_id").itertuples(index=False)
+    ]
+    jobs += [
         Job(r, "region_report.ipynb", {"region_id": r}, f"{r}.html", names[r], titles[r])
         for r in (sorted(set(region_ids)) if region_ids else valid)
     ]
@@ -169,7 +191,8 @@ def _html_exporter():
 
     exporter = HTMLExporter(
         template_name="sti_report",
-        extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+        extra_template_basedirs=[str(TEMPLATES)],
+        extra_template_paths=[str(TEMPLATES / "pages")],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
@@ -180,26 +203,44 @@ def _html_exporter():
     return exporter
 
 
-def export_html(executed: Path) -> str:
-    """The executed notebook as HTML without code cells or the parameters cells."""
+def export_html(executed: Path, job: Job, site: Site) -> str:
+    """The executed notebook as HTML without code cells or the parameters cells, with the header
+    of every page and the title of this one."""
     import nbformat
 
-    body, _ = _html_exporter().from_notebook_node(nbformat.read(executed, as_version=4))
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["title"] = page_title(job.label)
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"sti": site.context(job.name)})
     return body
 
 
-def render_one(job: Job, timeout: int) -> tuple[Outcome, str | None]:
-    """Execute one notebook and export it (runs in a worker process); the parent writes the HTML."""
+def render_source(job: Job, site: Site) -> str:
+    """A document's source page (without its font: see PageFont.own)."""
+    from ..dataset.loaders import Dataset
+    from .sources import source_view
+
+    book = Dataset.load()
+    doc = book.documents.set_index(book.documents["doc_id"].astype(str), drop=False).loc[job.parameters["doc_id"]]
+    region = next(r for r in site.regions if r.region_id == str(doc["region_id"]))
+    return source_page(doc, source_view(doc, book.targets), region, site)
+
+
+def render_one(job: Job, timeout: int, site: Site) -> tuple[Outcome, str | None]:
+    """Execute one notebook and export it, or build a source page (runs in a worker process);
+    the parent writes the HTML."""
     started = time.perf_counter()
     signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(timeout)
     try:
+        if job.is_source:
+            html = render_source(job, site)
+            return Outcome(job.name, "ok", time.perf_counter() - started), html
         with tempfile.TemporaryDirectory(prefix="sti-render-") as work:
             executed = Path(work) / f"{job.name}.ipynb"
             t0 = time.perf_counter()
             _execute(job, executed, timeout)
             t1 = time.perf_counter()
-            html = export_html(executed)
+            html = export_html(executed, job, site)
             timings = {"execute": t1 - t0, "export": time.perf_counter() - t1}
         return Outcome(job.name, "ok", time.perf_counter() - started, timings=timings), html
     except Exception as exc:  # a failed region is reported, not raised: the others go on
@@ -219,6 +260,13 @@ class PageFont:
     def apply(self, html: str) -> str:
         extra = cjk_chars(html) - self.chars
         return embed(html, font_face_css(self.chars | extra) if extra else self._css.result())
+
+    @staticmethod
+    def own(html: str) -> str:
+        """The page with a subset of its own characters: a source page shows a whole document,
+        most of whose characters no other page has. (Subset here, in the parent: a worker forked
+        while the font thread runs must not import or subset fonts, whose locks it may inherit.)"""
+        return embed(html, font_face_css(cjk_chars(html)))
 
 
 def _summary(exc: BaseException) -> str:
@@ -275,6 +323,7 @@ def render_reports(
 ) -> list[Outcome]:
     """Render the reports; returns one Outcome per report (see the module docstring)."""
     from ..dataset.checks import run_checks
+    from ..dataset.loaders import Dataset
 
     output = Path(output) if output is not None else paths.REPORTS
     planned = plan_jobs(region_ids)
@@ -282,10 +331,14 @@ def render_reports(
     if problems:
         raise DataError(problems)
     check_writable(output)
+    check_writable(output / "sources")
     manifest = read_manifest(output)
     outcomes: dict[str, Outcome] = {}
     todo = []
     digest = inputs_digest()
+    book = Dataset.load()
+    site = Site.of(book.regions, book.documents, digest)
+    summaries = region_summaries(book.regions, book.documents, book.targets, site)
     for job in planned:
         fp = fingerprint(job, digest)
         previous = manifest.get(job.name, {})
@@ -307,7 +360,7 @@ def render_reports(
         font = PageFont(font_pool)
         pool = ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), initializer=_init_worker)
         try:
-            futures = {pool.submit(render_one, job, timeout): (job, fp) for job, fp in todo}
+            futures = {pool.submit(render_one, job, timeout, site): (job, fp) for job, fp in todo}
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -325,7 +378,7 @@ def render_reports(
                 outcomes.setdefault(job.name, Outcome(job.name, "interrupted", error="render interrupted"))
             raise
         finally:
-            write_index(planned, outcomes, output, manifest, font)
+            write_index(planned, outcomes, output, manifest, font, site, summaries)
     return [outcomes[j.name] for j in planned]
 
 
@@ -338,14 +391,22 @@ def _save(future, job: Job, fp: str, output: Path, font: PageFont) -> Outcome:
     outcome.fingerprint = fp
     if html is not None:
         try:
-            atomic_write(output / job.html, font.apply(html))
+            atomic_write(output / job.html, font.own(html) if job.is_source else font.apply(html))
         except OSError as exc:
             outcome.status, outcome.error = "failed", f"could not write {job.html}: {exc.strerror or exc}"
     return outcome
 
 
-def write_index(planned: list[Job], outcomes: dict[str, Outcome], output: Path, manifest: dict, font: PageFont) -> None:
-    """index.html and manifest.json, both atomically; a report not rendered keeps its last state."""
+def write_index(
+    planned: list[Job],
+    outcomes: dict[str, Outcome],
+    output: Path,
+    manifest: dict,
+    font: PageFont,
+    site: Site,
+    summaries: list,
+) -> None:
+    """index.html and manifest.json, both atomically; a page not rendered keeps its last state."""
     for job in planned:
         o = outcomes.get(job.name)
         if o is None:
@@ -358,7 +419,7 @@ def write_index(planned: list[Job], outcomes: dict[str, Outcome], output: Path, 
         manifest[job.name] = entry
     try:
         atomic_write(output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
-        atomic_write(output / "index.html", font.apply(index_html(manifest, output)))
+        atomic_write(output / "index.html", font.apply(index_html(manifest, output, site, summaries)))
     except OSError as exc:
         print(f"could not write the index in {display_path(output)}: {exc}", file=sys.stderr)
 
@@ -371,44 +432,46 @@ STATUS_TEXT = {
 }
 
 
-def index_html(manifest: dict, output: Path) -> str:
-    """The index page: one row per report with region, document and status, linking each report."""
-    rows = []
-    order = sorted(manifest, key=lambda n: (n == "compare", n))
-    for name in order:
+def page_order(name: str) -> tuple:
+    """Region reports, then the comparison, then the source pages."""
+    return (name.startswith("sources/"), name == "compare", name)
+
+
+def index_html(manifest: dict, output: Path, site: Site, summaries: list) -> str:
+    """The landing page, with one row per page of the manifest: its state and a link if it exists."""
+    reports = []
+    for name in sorted(manifest, key=page_order):
         e = manifest[name]
         exists = (output / e["html"]).is_file()
-        link = f'<a href="{escape(e["html"])}">{escape(e["label"])}</a>' if exists else escape(e["label"])
         status = STATUS_TEXT.get(e["status"], e["status"])
-        if e["status"] in ("failed", "interrupted"):
+        bad = e["status"] in ("failed", "interrupted")
+        if bad:
             status += " — previous report kept" if exists else " — no report"
-        cls = "bad" if e["status"] in ("failed", "interrupted") else "good"
-        rows.append(
-            f"<tr><td>{link}</td><td>{escape(e['document'])}</td>"
-            f'<td class="{cls}">{escape(status)}</td><td>{escape(e.get("error", ""))}</td></tr>'
+        reports.append(
+            {
+                "name": name,
+                "html": e["html"],
+                "label": e["label"],
+                "document": e["document"],
+                "exists": exists,
+                "status_text": status,
+                "cls": "bad" if bad else "good",
+                "error": e.get("error", ""),
+            }
         )
-    return f"""<!DOCTYPE html>
-<html lang="zh-Hans"><head><meta charset="utf-8">
-<title>科技创新目标 STI Targets Workbook — reports</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; margin: 2em; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .4em .8em; text-align: left; }}
-.good {{ color: #176b1d; }} .bad {{ color: #b00020; font-weight: bold; }}
-</style></head><body>
-<h1>科技创新目标 STI Targets Workbook</h1>
-<p>Quantified targets of Chinese science-and-technology plans, each quoted from its source document.
-One report per region, and a comparison across regions.</p>
-<table><thead><tr><th>report 报告</th><th>document 文件</th><th>status 状态</th><th>error</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-</body></html>
-"""
+    return index_page(reports, summaries, site)
 
 
 def summarize(outcomes: list[Outcome]) -> str:
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("ok", "kept", "failed", "interrupted")}
-    text = ", ".join(f"{n} {STATUS_TEXT[s]}" for s, n in counts.items() if n)
+    """One line for the reports, one for the source pages, and one per failure."""
     failed = [o for o in outcomes if o.status in ("failed", "interrupted")]
-    lines = [f"summary: {text}"] + [f"  {o.name}: {o.error}" for o in failed]
-    return "\n".join(lines)
+    lines = []
+    for head, group in (
+        ("summary", [o for o in outcomes if not o.name.startswith("sources/")]),
+        ("source pages", [o for o in outcomes if o.name.startswith("sources/")]),
+    ):
+        counts = {s: sum(o.status == s for o in group) for s in ("ok", "kept", "failed", "interrupted")}
+        text = ", ".join(f"{n} {STATUS_TEXT[s]}" for s, n in counts.items() if n)
+        if text:
+            lines.append(f"{head}: {text}")
+    return "\n".join(lines + [f"  {o.name}: {o.error}" for o in failed])
