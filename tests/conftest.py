@@ -15,12 +15,17 @@ BAD = FIXTURES / "bad"
 
 
 def pytest_collection_modifyitems(items):
-    """The layers, by folder: tests/integration runs real kernels, papermill, render and installs;
-    tests/browser drives chromium; everything else is a fast unit test (`make test-unit`)."""
+    """The layers, by folder: tests/integration runs real kernels, papermill, render and installs (as
+    nbval does on notebooks/); tests/browser drives chromium; everything else is a fast unit test
+    (`make test-unit`)."""
     for item in items:
-        parts = Path(item.path).relative_to(HERE).parts
-        if parts[0] in ("integration", "browser"):
-            item.add_marker(getattr(pytest.mark, parts[0]))
+        path = Path(item.path)
+        if not path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.integration)  # the notebooks, under nbval: real kernels
+            continue
+        layer = path.relative_to(HERE).parts[0]
+        if layer in ("integration", "browser"):
+            item.add_marker(getattr(pytest.mark, layer))
 
 
 @pytest.fixture
