@@ -41,6 +41,20 @@ DPI = 100
 STRETCH_EDGE = "#000000"
 
 
+def _stretch_handle() -> Line2D:
+    """The legend entry for the ring that marks stretch targets, the same in every figure."""
+    return Line2D(
+        [],
+        [],
+        marker="o",
+        linestyle="",
+        markerfacecolor="#ffffff",
+        markeredgecolor=STRETCH_EDGE,
+        markersize=7,
+        label="ring: stretch 力争",
+    )
+
+
 @dataclass(frozen=True)
 class Figure:
     """A drawn figure: PNG bytes and a text alternative describing what it shows."""
@@ -193,16 +207,7 @@ def plot_timeline(targets: pd.DataFrame, documents: pd.DataFrame, regions: pd.Da
         )
         for c in present
     ] + [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markerfacecolor="#ffffff",
-            markeredgecolor=STRETCH_EDGE,
-            markersize=7,
-            label="ring: stretch 力争",
-        ),
+        _stretch_handle(),
         Line2D([], [], linewidth=8, color="#ececec", label="plan period 规划期"),
     ]
     ax.legend(
@@ -309,16 +314,7 @@ def plot_headline(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd.D
         Line2D([], [], marker="o", linestyle="", color=TYPE_COLOURS[k], markersize=7, label=target_type_label(k))
         for k in kinds
     ] + [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markerfacecolor="#ffffff",
-            markeredgecolor=STRETCH_EDGE,
-            markersize=7,
-            label="ring: stretch 力争",
-        ),
+        _stretch_handle(),
         Line2D([], [], linestyle="", label="⚠ contradicted in the document"),
     ]
     fig.suptitle("主要指标的目标值 Headline measures: each target's value, year and type", fontsize=12)
