@@ -219,9 +219,7 @@ def _records(reader, name: str, columns: list[str]) -> tuple[list[str], list[lis
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):
-                problems.append(
-                    Problem(name, f"has {len(record)} cells but the header has {len(header)}", line=first)
-                )
+                problems.append(Problem(name, f"has {len(record)} cells but the header has {len(header)}", line=first))
                 continue
             rows.append(record)
             lines.append(first)

@@ -25,7 +25,6 @@ from .schema import FOREIGN_KEYS, TABLES
 from .validation import RowCheck, reference_check, to_typed, validate_rows, validate_text
 from .vocabulary import MONEY_UNITS_TO_100M, region_labels
 
-
 # Tables that must hold a row: every page is about regions, their documents and their targets.
 NOT_EMPTY = ("regions", "indicators", "documents", "targets")
 

@@ -13,7 +13,6 @@ from ..chinese.numerals import NUMBER_WORDS, fractions_in, number_forms
 from ..errors import DataError, Problem, display_path
 from .csvfiles import position, read_file_bytes
 
-
 SOURCES_FOLDER = "sources"
 OUTSIDE_SOURCES = (
     "must name a file inside data/sources/, such as sources/plan.txt: not an absolute path, "

@@ -117,7 +117,9 @@ def cell_checks(field: Field, references: Mapping[str, Iterable[str]] = {}) -> l
     """
     checks = []
     if field.kind == "number":
-        checks.append(_matches(NUMBER_PATTERN, "must be a number such as 12 or 2.6, with at most 15 digits before the point"))
+        checks.append(
+            _matches(NUMBER_PATTERN, "must be a number such as 12 or 2.6, with at most 15 digits before the point")
+        )
     elif field.kind == "year":
         checks.append(CellCheck(f"must be a year ({FIRST_YEAR}-{LAST_YEAR})", _year))
     elif field.kind == "int":
