@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -174,11 +175,24 @@ def test_extract_refuses_what_is_not_a_text_file_in_one_line(tmp_path, kind):
     assert "not a regular file" in problem if kind in ("folder", "fifo") else "not a text file" in problem
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_ctrl_c_in_extract_ends_with_one_line(tmp_path):
-    plan = tmp_path / "plan.txt"
-    plan.write_bytes((paths.SOURCES / "ruijin_2021-2025_sti_plan.txt").read_bytes() * 20)  # (~10 s of work)
+    small, plan = tmp_path / "small.txt", tmp_path / "plan.txt"
+    source = (paths.SOURCES / "ruijin_2021-2025_sti_plan.txt").read_bytes()
+    small.write_bytes(source[:3000].decode("utf-8", "ignore").encode())
+    plan.write_bytes(source * 40)  # (several seconds of extraction)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert _extract(small).returncode == 0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    startup = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)  # (imports, parsing)
     process = subprocess.Popen([*CLI, "extract", str(plan)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(4)  # (past the imports, inside the extraction)
+    while process.poll() is None and _cpu_seconds(process.pid) < startup + 1.0:  # (then inside the extraction)
+        time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     err = err.decode()

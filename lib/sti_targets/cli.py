@@ -62,9 +62,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import run_extract
-
     try:
+        from .extract import run_extract
+
         return run_extract(args.file, region=args.region, doc_id=args.doc_id)
     except KeyboardInterrupt:
         print("interrupted: extract stopped; the CSV on stdout, if any, is incomplete", file=sys.stderr)
