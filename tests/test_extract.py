@@ -41,13 +41,15 @@ def only(text: str) -> dict:
 # --- reading files ----------------------------------------------------------------------------------
 
 
-def test_gb18030_file_gives_the_same_rows_as_utf8(tmp_path):
+def test_a_gb18030_file_is_refused_with_the_command_that_converts_it(tmp_path):
+    # (sources are UTF-8: offsets count the stored file's characters, sha256 is of its bytes; README, Faults)
     text = "到2025年,新增省级重点实验室3家,技术合同成交额突破50亿元。"
     utf8, gb = tmp_path / "utf8.txt", tmp_path / "gb.txt"
     utf8.write_bytes(text.encode("utf-8"))
     gb.write_bytes(text.encode("gb18030"))
-    assert extract_targets(read_plan(gb)).equals(extract_targets(read_plan(utf8)))
-    assert len(extract_targets(read_plan(gb))) == 2
+    with pytest.raises(DataError, match="GB18030/GBK text, not UTF-8.*iconv -f GB18030 -t UTF-8"):
+        read_plan(gb)
+    assert len(extract_targets(read_plan(utf8))) == 2
 
 
 @pytest.mark.parametrize("data", [b"ok \x80\x80 bad", "到2025年新增".encode() + b"\xff3\xe5\xae"])

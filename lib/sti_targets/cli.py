@@ -62,9 +62,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import run_extract
+    try:
+        from .extract import run_extract
 
-    return run_extract(args.file, region=args.region, doc_id=args.doc_id)
+        return run_extract(args.file, region=args.region, doc_id=args.doc_id)
+    except KeyboardInterrupt:
+        print("interrupted: extract stopped; the CSV on stdout, if any, is incomplete", file=sys.stderr)
+        return 130
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -131,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(p)
     p.set_defaults(func=run_explore)
     p = sub.add_parser("extract", help="find candidate targets in a plan's text; CSV on stdout")
-    p.add_argument("file", help="plain-text plan: UTF-8 or GB18030, Simplified or Traditional")
+    p.add_argument("file", help="plain-text plan saved as UTF-8 (as data/sources/ holds it), Simplified or Traditional")
     p.add_argument("--region", default=None, help="region_id to write in the rows")
     p.add_argument("--doc-id", default=None, help="doc_id to write in the rows")
     p.set_defaults(func=cmd_extract)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import DataError, Problem, display_path
-from .loaders import load_documents, load_indicators, load_regions, read_targets
+from .loaders import load_indicators, load_regions, read_documents, read_targets
 from .provenance import check_provenance, check_sources
 
 
@@ -24,7 +24,7 @@ def run_checks(data_dir: Path | str | None = None) -> list[Problem]:
 
     regions = attempt(load_regions, data / "regions.csv")
     indicators = attempt(load_indicators, data / "indicators.csv")
-    documents = attempt(load_documents, data / "documents.csv", regions=regions) if regions is not None else None
+    documents = attempt(read_documents, data / "documents.csv", regions=regions) if regions is not None else None
     if documents is not None:
         problems += check_sources(documents, display_path(data / "documents.csv"), data)
     if regions is None or indicators is None or documents is None:

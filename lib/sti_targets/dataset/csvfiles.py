@@ -2,7 +2,8 @@
 
 Excel on a Chinese system writes GB18030/GBK, other tools write UTF-8 with or
 without a byte-order mark; all three load the same. A byte that fits none of
-them is refused with its line and column, never guessed at.
+them is refused with its line and column, never guessed at; so are a cell longer than MAX_CELL
+characters and a bidirectional control character (BIDI_CONTROLS), whichever reader parses the file.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,10 +27,17 @@ from ..errors import DataError, Problem, display_path
 BOM = b"\xef\xbb\xbf"
 
 
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and byte column of a byte offset."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+def _line_start(data: bytes, offset: int) -> int:
+    """Byte offset of the start of the line holding ``offset`` (lines end with LF, CRLF or a lone CR)."""
+    return max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
+
+
+def position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and byte column of a byte offset; lines end as csv.reader ends them: LF, CRLF or
+    a lone CR (Excel for Mac)."""
+    before = data[:offset]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    return line, offset - _line_start(data, offset) + 1
 
 
 def decode_bytes(data: bytes, name: str) -> str:
@@ -48,7 +58,7 @@ def decode_bytes(data: bytes, name: str) -> str:
             return data.decode("gb18030")
         except UnicodeDecodeError as gb_error:
             error = gb_error
-    line, column = _position(data, error.start)
+    line, column = position(data, error.start)
     message = (
         f"byte {data[error.start : error.start + 1]!r} cannot be decoded; save the file as UTF-8 "
         "(with or without BOM) or GB18030/GBK"
@@ -58,15 +68,22 @@ def decode_bytes(data: bytes, name: str) -> str:
 
 def _csv_column(data: bytes, offset: int) -> str | None:
     """The header name of the CSV field holding a byte offset (decoding leniently to find it)."""
-    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")]), [])
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    prefix = data[line_start:offset].decode("utf-8", "replace")
-    index = len(next(csv.reader([prefix + "x"]))) - 1
+    first_line = re.split(rb"\r\n|\r|\n", data, maxsplit=1)[0]
+    prefix = data[_line_start(data, offset) : offset].decode("utf-8", "replace")
+    try:
+        header = next(csv.reader([first_line.decode("utf-8", "replace").lstrip("\ufeff")]), [])
+        index = len(next(csv.reader([prefix + "x"]))) - 1
+    except csv.Error:
+        return None
     return header[index].strip() if index < len(header) else None
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+def read_file_bytes(path: Path, name: str) -> bytes:
+    """The bytes of a regular file; DataError when it is missing, unreadable, or a folder, FIFO or
+    device (which would block or fail the read)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise DataError([Problem(name, "is not a regular file (a folder, FIFO or device); give a text file")])
         return path.read_bytes()
     except OSError as exc:
         raise DataError([Problem(name, f"cannot be read: {exc.strerror or exc}")]) from None
@@ -88,7 +105,7 @@ def read_text(path: Path | str) -> str:
     """The decoded text of a CSV file (see decode_bytes)."""
     path = Path(path)
     name = display_path(path)
-    return _decode(_read_bytes(path, name), name)
+    return _decode(read_file_bytes(path, name), name)
 
 
 def _header_problems(header: list[str], columns: list[str], name: str) -> list[Problem]:
@@ -171,6 +188,16 @@ def _parse_fast(data: bytes) -> tuple[list[str], list[pa.ChunkedArray]] | None:
 def _parse_exact(text: str, name: str, columns: list[str]) -> tuple[list[str], list[list[str]], list[int]]:
     """Header, records and their line numbers by csv.reader (any CSV, with exact line numbers)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # csv's own limit on a field (131072 characters) would refuse a long cell only on this path:
+    # read_table refuses cells over MAX_CELL on both paths alike.
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    try:
+        return _records(reader, name, columns)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _records(reader, name: str, columns: list[str]) -> tuple[list[str], list[list[str]], list[int]]:
     try:
         header = next(reader)
     except StopIteration:
@@ -183,20 +210,19 @@ def _parse_exact(text: str, name: str, columns: list[str]) -> tuple[list[str], l
         raise DataError(problems)
     rows, lines = [], []
     try:
-        for record in reader:
+        while True:
+            first = reader.line_num + 1  # (a record is reported at its first line, however many it spans)
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):
-                problems.append(
-                    Problem(
-                        name,
-                        f"has {len(record)} cells but the header has {len(header)}",
-                        line=reader.line_num,
-                    )
-                )
+                problems.append(Problem(name, f"has {len(record)} cells but the header has {len(header)}", line=first))
                 continue
             rows.append(record)
-            lines.append(reader.line_num)
+            lines.append(first)
     except csv.Error as exc:
         problems.append(Problem(name, f"is not valid CSV: {exc}", line=reader.line_num))
     if problems:
@@ -239,6 +265,45 @@ def _string_column(cells: pa.ChunkedArray) -> tuple[pd.api.extensions.ExtensionA
     return pd.arrays.ArrowStringArray(values), empty, (codes, distinct.dictionary.to_numpy(zero_copy_only=False))
 
 
+MAX_CELL = 10_000  # characters a cell may hold (a quote is a clause, a note a few sentences)
+# Bidirectional embedding, override and isolate controls: they make text display in another order
+# than it is stored (and compared), so a cell holding one could show what it does not say.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_PATTERN = f"[{BIDI_CONTROLS}]"
+
+
+def _cell_problems(header: list[str], cells: list[pa.ChunkedArray], lines: np.ndarray, name: str) -> list[Problem]:
+    """Cells over MAX_CELL characters or holding a bidirectional control, in any column and whichever
+    path read the file."""
+    problems = []
+    for column, values in zip(header, cells):
+        lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False)
+        for row in np.flatnonzero(lengths > MAX_CELL):
+            problems.append(
+                Problem(
+                    name,
+                    f"the cell holds {lengths[row]} characters; a cell may hold at most {MAX_CELL}",
+                    line=int(lines[row]),
+                    column=column,
+                )
+            )
+        bidi = pc.match_substring_regex(values, BIDI_PATTERN).to_numpy(zero_copy_only=False)
+        for row in np.flatnonzero(bidi):
+            text = values[int(row)].as_py()
+            at = next(i for i, ch in enumerate(text) if ch in BIDI_CONTROLS)
+            code = f"U+{ord(text[at]):04X} {unicodedata.name(text[at])}"
+            problems.append(
+                Problem(
+                    name,
+                    f"holds {code} at character {at + 1}, a bidirectional control that makes text display in "
+                    "another order than it reads; delete it",
+                    line=int(lines[row]),
+                    column=column,
+                )
+            )
+    return problems
+
+
 def read_table(path: Path | str, columns: list[str], distinct: Distinct | None = None) -> pd.DataFrame:
     """Read a CSV as strings (empty cells as NA) with exactly the declared columns.
 
@@ -249,7 +314,7 @@ def read_table(path: Path | str, columns: list[str], distinct: Distinct | None =
     """
     path = Path(path)
     name = display_path(path)
-    data = _read_bytes(path, name)
+    data = read_file_bytes(path, name)
     utf8 = data[len(BOM) :] if data.startswith(BOM) else data
     fast = _parse_fast(utf8)
     if fast is None:
@@ -269,6 +334,9 @@ def read_table(path: Path | str, columns: list[str], distinct: Distinct | None =
         by_column = list(zip(*rows)) if rows else [()] * len(header)
         cells = [pa.chunked_array([pa.array(column, type=pa.string())]) for column in by_column]
         lines = np.array(line_list, dtype="int64")
+    problems = _cell_problems(header, cells, lines, name)
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: (p.line, columns.index(p.column))))
     strings = dict(zip(header, map(_string_column, cells)))
     index = pd.Index(lines if len(lines) else [], name="line")
     frame = pd.DataFrame({c: strings[c][0] for c in columns}, index=index)

@@ -19,11 +19,14 @@ import pyarrow.compute as pc
 
 from .. import paths
 from ..chinese.script import to_simplified
-from ..errors import display_path
+from ..errors import DataError, Problem, display_path
 from .csvfiles import read_table
 from .schema import FOREIGN_KEYS, TABLES
 from .validation import RowCheck, reference_check, to_typed, validate_rows, validate_text
 from .vocabulary import MONEY_UNITS_TO_100M, region_labels
+
+# Tables that must hold a row: every page is about regions, their documents and their targets.
+NOT_EMPTY = ("regions", "indicators", "documents", "targets")
 
 
 def _path(path: Path | str | None, name: str) -> Path:
@@ -49,6 +52,9 @@ def _load(
     fields = TABLES[table]
     distinct = {}  # distinct values of columns that have few, for the checks and conversions
     raw = read_table(path, [f.name for f in fields], distinct)
+    if raw.empty and table in NOT_EMPTY:
+        message = f"has no {table}: the header alone is not a dataset; add at least one row below it"
+        raise DataError([Problem(name, message, line=2)])
     references, keys = {}, []
     for key in FOREIGN_KEYS[table]:
         if len(key.fields) == 1:
@@ -64,7 +70,36 @@ def _load(
 
 def load_regions(path: Path | str | None = None) -> pd.DataFrame:
     """data/regions.csv: one row per region, with its level, parent and GB/T 2260 code."""
-    return _load(_path(path, "regions"), "regions").reset_index(drop=True)
+    path = _path(path, "regions")
+    frame = _load(path, "regions")
+    problems = _parent_cycles(frame, display_path(path))
+    if problems:
+        raise DataError(problems)
+    return frame.reset_index(drop=True)
+
+
+def _parent_cycles(regions: pd.DataFrame, name: str) -> list[Problem]:
+    """One problem per cycle of parent_id (a region its own ancestor), at the line of its first region."""
+    ids = regions["region_id"].astype(str).tolist()
+    parent = {r: str(p) for r, p in zip(ids, regions["parent_id"].astype(object)) if not pd.isna(p)}
+    line = dict(zip(ids, regions.index))
+    done: set[str] = set()
+    problems = []
+    for start in ids:
+        walk: list[str] = []
+        node = start
+        while node in parent and node not in done and node not in walk:
+            walk.append(node)
+            node = parent[node]
+        if node in walk:
+            cycle = walk[walk.index(node) :]
+            first = min(cycle, key=line.get)
+            cycle = cycle[cycle.index(first) :] + cycle[: cycle.index(first)]
+            path = " -> ".join([*cycle, first])
+            message = f"parent_id makes a cycle: {path}; a region cannot be its own ancestor"
+            problems.append(Problem(name, message, line=int(line[first]), column="parent_id", value=parent[first]))
+        done.update(walk)
+    return problems
 
 
 def load_indicators(path: Path | str | None = None) -> pd.DataFrame:
@@ -74,13 +109,17 @@ def load_indicators(path: Path | str | None = None) -> pd.DataFrame:
 
 def load_documents(path: Path | str | None = None, regions: pd.DataFrame | None = None) -> pd.DataFrame:
     """data/documents.csv: the source documents, their period, kind, file and checksum."""
+    return read_documents(path, regions).reset_index(drop=True)
+
+
+def read_documents(path: Path | str | None = None, regions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """load_documents, indexed by each document's line in the CSV (for reporting problems)."""
     path = _path(path, "documents")
     regions = load_regions(_sibling(path, "regions")) if regions is None else regions
     checks = [
         RowCheck("period_end", "must not be before period_start", lambda d: d["period_end"] >= d["period_start"]),
     ]
-    frame = _load(path, "documents", {"regions": regions}, checks)
-    return frame.reset_index(drop=True)
+    return _load(path, "documents", {"regions": regions}, checks)
 
 
 def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:

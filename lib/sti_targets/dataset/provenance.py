@@ -10,37 +10,93 @@ import pandas as pd
 
 from .. import paths
 from ..chinese.numerals import NUMBER_WORDS, fractions_in, number_forms
-from ..errors import Problem, display_path
+from ..errors import DataError, Problem, display_path
+from .csvfiles import position, read_file_bytes
+
+SOURCES_FOLDER = "sources"
+OUTSIDE_SOURCES = (
+    "must name a file inside data/sources/, such as sources/plan.txt: not an absolute path, "
+    "a path with '..' or a link that leads out of it"
+)
+
+
+def inside_sources(file: str, data_dir: Path | None = None) -> bool:
+    """Whether data/<file>, with every link followed, is inside data/sources/."""
+    data = data_dir or paths.DATA
+    return (data / file).resolve().is_relative_to((data / SOURCES_FOLDER).resolve())
 
 
 def source_path(file: str, data_dir: Path | None = None) -> Path:
-    return (data_dir or paths.DATA) / file
+    """data/<file>; DataError when it leads out of data/sources/ (check_sources says at which line)."""
+    data = data_dir or paths.DATA
+    if not inside_sources(file, data_dir):
+        raise DataError([Problem(display_path(data / "documents.csv"), OUTSIDE_SOURCES, column="file", value=file)])
+    return data / file
+
+
+def decode_source(data: bytes, name: str) -> str:
+    """The text of a source file's bytes: UTF-8, exactly as stored (a byte-order mark stays, as a
+    character that offsets count). A source must be UTF-8 because quote offsets count the characters
+    of the stored file and its sha256 is of those bytes; a GB18030 copy is refused with the command
+    that converts it, and so is a file that is not text."""
+    if b"\0" in data:
+        raise DataError([Problem(name, "holds NUL bytes, so it is not a text file; give the plan as plain UTF-8 text")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = position(data, exc.start)
+        where = f"byte {data[exc.start : exc.start + 1]!r} at line {line}, byte {column}"
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise DataError([Problem(name, f"{where} cannot be decoded as UTF-8; sources must be UTF-8 text")]) from None
+    convert = f"iconv -f GB18030 -t UTF-8 '{name}' > converted.txt"
+    message = f"is GB18030/GBK text, not UTF-8 ({where}); sources must be UTF-8: convert it with  {convert}"
+    raise DataError([Problem(name, message)])
+
+
+def read_source_file(path: Path | str) -> str:
+    """The text of a source document's file (see decode_source); DataError when it cannot be read."""
+    path = Path(path)
+    name = display_path(path)
+    return decode_source(read_file_bytes(path, name), name)
 
 
 @lru_cache(maxsize=64)
 def _read(path: Path, mtime_ns: int) -> str:
-    return path.read_text(encoding="utf-8")
+    return read_source_file(path)
 
 
 def read_source(file: str, data_dir: Path | None = None) -> str:
     """The text of a source document, exactly as stored (offsets count its characters)."""
     path = source_path(file, data_dir)
-    return _read(path, path.stat().st_mtime_ns)
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return read_source_file(path)  # (raises DataError, saying why)
+    return _read(path, mtime)
 
 
 def check_sources(documents: pd.DataFrame, documents_file: str, data_dir: Path | None = None) -> list[Problem]:
-    """Each document's file exists, is UTF-8 text, and has the recorded sha256."""
+    """Each document's file is inside data/sources/, exists, is UTF-8 text, and has the recorded sha256.
+
+    ``documents`` is indexed by CSV line (loaders.read_documents)."""
     problems = []
-    for line, doc in enumerate(documents.itertuples(index=False), start=2):
+    for line, doc in zip(documents.index, documents.itertuples(index=False)):
+        line = int(line)
+        if not inside_sources(doc.file, data_dir):
+            problems.append(Problem(documents_file, OUTSIDE_SOURCES, line, "file", doc.file))
+            continue
         path = source_path(doc.file, data_dir)
-        if not path.is_file():
+        if not path.exists():
             problems.append(Problem(documents_file, "source file does not exist", line, "file", doc.file))
             continue
-        actual = sha256_of(path)
+        try:
+            data = read_file_bytes(path, display_path(path))
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        actual = hashlib.sha256(data).hexdigest()
         if actual != doc.sha256:
             problems.append(
                 Problem(
@@ -53,9 +109,9 @@ def check_sources(documents: pd.DataFrame, documents_file: str, data_dir: Path |
             )
             continue
         try:
-            read_source(doc.file, data_dir)
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(display_path(path), f"is not UTF-8 text: {exc.reason} at byte {exc.start}"))
+            decode_source(data, display_path(path))
+        except DataError as exc:
+            problems += exc.problems
     return problems
 
 
@@ -91,7 +147,7 @@ def check_provenance(
         if file not in texts:
             try:
                 texts[file] = read_source(file, data_dir)
-            except (OSError, UnicodeDecodeError):
+            except DataError:
                 texts[file] = None  # reported by check_sources
         return texts[file]
 

@@ -16,9 +16,15 @@ from .vocabulary import CATEGORIES, COMPARATORS, DOCUMENT_KINDS, PLATFORM_LEVELS
 # Patterns are anchored (^...$) and say [0-9], not \d (which in Python matches any script's digits).
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 TARGET_ID_PATTERN = r"^[a-z][a-z0-9_]*-[0-9]{3,}$"
-NUMBER_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
-WHOLE_PATTERN = r"^[0-9]+$"
+# At most 15 digits before the point (a float holds them exactly) and 18 in a whole number (an int64
+# holds them): a longer one is a mistake, and would overflow the conversion.
+NUMBER_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]+)?$"
+WHOLE_PATTERN = r"^[0-9]{1,18}$"
 FIRST_YEAR, LAST_YEAR = 1990, 2100
+# Names sti-targets render writes into the output folder besides <region_id>.html: index.html,
+# compare.html, manifest.json and the folder sources/ (publish/render.py); a region of one of these
+# ids would overwrite them or be overwritten.
+RESERVED_REGION_IDS = ("compare", "index", "manifest", "sources")
 BOOLEANS = {"true": True, "false": False}
 
 
@@ -39,10 +45,25 @@ class Field:
     unit: str | None = None
     unique: bool = False
     pattern: str | None = None
+    reserved: tuple[str, ...] = ()  # values the cell must not hold
+
+    def full_pattern(self) -> str | None:
+        """The pattern with the reserved values excluded (Table Schema has no "not one of": a
+        lookahead says it), for other tools; the loader checks the two apart, to say which failed."""
+        if not self.reserved or not self.pattern:
+            return self.pattern
+        return f"^(?!(?:{'|'.join(self.reserved)})$){self.pattern.removeprefix('^')}"
 
 
 REGIONS = (
-    Field("region_id", "id", "Short stable id of the region", unique=True, pattern=ID_PATTERN),
+    Field(
+        "region_id",
+        "id",
+        "Short stable id of the region (it names the region's page, so not one of the reserved names)",
+        unique=True,
+        pattern=ID_PATTERN,
+        reserved=RESERVED_REGION_IDS,
+    ),
     Field("name_zh", "text", "Official Chinese name"),
     Field("name_en", "text", "English name"),
     Field("level", "category", "Administrative level", allowed=REGION_LEVELS),
@@ -210,7 +231,7 @@ def _field_descriptor(f: Field) -> dict:
     else:
         out["type"] = "string"
     if f.pattern:
-        constraints["pattern"] = f.pattern.removeprefix("^").removesuffix("$")
+        constraints["pattern"] = f.full_pattern().removeprefix("^").removesuffix("$")
     if f.allowed:
         constraints["enum"] = list(f.allowed)
     if f.unique:
@@ -278,6 +299,8 @@ def describe_markdown() -> str:
         out.append("|---|---|---|---|---|")
         for f in fields:
             allowed = ", ".join(f.allowed) if f.allowed else (f"`{f.pattern}`" if f.pattern else "")
+            if f.reserved:
+                allowed += ", not " + ", ".join(f.reserved)
             allowed = {"year": f"{FIRST_YEAR}-{LAST_YEAR}", "bool": ", ".join(BOOLEANS)}.get(f.kind, allowed)
             out.append(f"| {f.name} | {f.kind} | {'yes' if f.required else 'no'} | {allowed} | {f.description} |")
         out.append("")

@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from .. import paths
+from .csvfiles import read_text
 from .schema import DOCUMENT_KINDS, DOCUMENTS, REGIONS, TARGETS
 
 PREFIX = "syn"
@@ -59,8 +60,8 @@ def _csv(rows: list[dict], columns: list[str]) -> bytes:
 
 def _indicators() -> list[dict]:
     """The project's real indicators (all but the one measured as a fraction)."""
-    with open(paths.DATA / "indicators.csv", encoding="utf-8-sig", newline="") as f:
-        return [row for row in csv.DictReader(f) if row["unit"] != "fraction"]
+    rows = csv.DictReader(io.StringIO(read_text(paths.DATA / "indicators.csv"), newline=""))
+    return [row for row in rows if row["unit"] != "fraction"]
 
 
 def _number(rng: random.Random, unit: str) -> float:

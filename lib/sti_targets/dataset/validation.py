@@ -117,17 +117,25 @@ def cell_checks(field: Field, references: Mapping[str, Iterable[str]] = {}) -> l
     """
     checks = []
     if field.kind == "number":
-        checks.append(_matches(NUMBER_PATTERN, "must be a number such as 12 or 2.6"))
+        checks.append(
+            _matches(NUMBER_PATTERN, "must be a number such as 12 or 2.6, with at most 15 digits before the point")
+        )
     elif field.kind == "year":
         checks.append(CellCheck(f"must be a year ({FIRST_YEAR}-{LAST_YEAR})", _year))
     elif field.kind == "int":
-        checks.append(_matches(WHOLE_PATTERN, "must be a whole number >= 0"))
+        checks.append(_matches(WHOLE_PATTERN, "must be a whole number (0 or more, at most 18 digits)"))
     elif field.kind == "bool":
         checks.append(_isin(BOOLEANS, "must be true or false"))
     if field.pattern:
         checks.append(_matches(field.pattern, f"must match {field.pattern}"))
     if field.allowed:
         checks.append(_isin(field.allowed, "must be one of: " + ", ".join(field.allowed)))
+    if field.reserved:
+        reserved = frozenset(field.reserved)
+        error = "is reserved for pages sti-targets render writes; choose an id other than: " + ", ".join(field.reserved)
+        checks.append(
+            CellCheck(error, lambda values: np.fromiter((v not in reserved for v in values), bool, len(values)))
+        )
     if field.name in references:
         valid = sorted(set(references[field.name]))
         checks.append(_isin(valid, "unknown id; valid ids are: " + _shown(valid)))
@@ -304,7 +312,7 @@ def pandera_schema(table: str, references: Mapping[str, pd.DataFrame] | None = N
         elif f.kind == "bool":
             checks.append(pandera.Check.isin(list(BOOLEANS)))
         if f.pattern:
-            checks.append(pandera.Check.str_matches(f.pattern))
+            checks.append(pandera.Check.str_matches(f.full_pattern()))
         if f.allowed:
             checks.append(pandera.Check.isin(list(f.allowed)))
         for key in keys:

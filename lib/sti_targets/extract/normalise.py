@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..chinese.script import TAIWAN_TO_MAINLAND, to_half_width, to_simplified
-from ..dataset.csvfiles import read_text
+from ..dataset.provenance import read_source_file
 
 SEPARATOR = "\ue000"  # private-use character between characters: the converter returns one piece each
 TAIWAN_WORD = re.compile("|".join(re.escape(taiwan) for taiwan, _ in TAIWAN_TO_MAINLAND))
@@ -31,9 +31,10 @@ class Plan:
 
 
 def read_plan(path: Path | str) -> str:
-    """The decoded text of a plan file: UTF-8, UTF-8 with BOM or GB18030; DataError when unreadable
-    or undecodable."""
-    return read_text(path)
+    """The text of a plan file, read as check reads a source (provenance.read_source_file): UTF-8,
+    exactly as stored, so that the offsets extract gives are those check verifies; DataError, saying
+    how to convert it, for GB18030 or any other bytes, and for a folder, FIFO or device."""
+    return read_source_file(path)
 
 
 def normalise(raw: str) -> Plan:

@@ -1,6 +1,7 @@
 """A plan's raw text to candidate targets, step by step, and ``sti-targets extract``.
 
-1. ``read_plan`` decodes the file: UTF-8, UTF-8 with BOM or GB18030; anything else raises DataError.
+1. ``read_plan`` reads the file as check reads a source: UTF-8 only (GB18030 is refused with the
+   iconv command that converts it); anything else raises DataError.
 2. ``normalise`` makes the working copy (Simplified, mainland words, half-width) with its map back
    to raw offsets (normalise.py).
 3. Tables flattened one cell per line are read row by row (tables.py).

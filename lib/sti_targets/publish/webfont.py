@@ -9,11 +9,14 @@ from .. import paths
 def page_text() -> str:
     """Every text a page can show: the tables, the notebooks, the library's labels, and the
     Simplified form of the quotes."""
+    from ..dataset.csvfiles import read_text
     from ..dataset.loaders import load_targets
 
-    files = sorted(paths.DATA.glob("*.csv")) + sorted(paths.NOTEBOOKS.glob("*.ipynb"))
-    files += sorted(paths.PACKAGE.rglob("*.py"))
-    text = "".join(p.read_text(encoding="utf-8") for p in files)
+    # The tables in whatever encoding they were saved in (as the loaders read them); the project's
+    # own notebooks and code are UTF-8.
+    text = "".join(read_text(p) for p in sorted(paths.DATA.glob("*.csv")))
+    files = sorted(paths.NOTEBOOKS.glob("*.ipynb")) + sorted(paths.PACKAGE.rglob("*.py"))
+    text += "".join(p.read_text(encoding="utf-8") for p in files)
     return text + "".join(load_targets()["quote_zh_hans"].astype(str))
 
 
