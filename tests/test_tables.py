@@ -142,14 +142,16 @@ def test_whitespace_is_what_str_strip_removes():
 
 def _as_csv_reader_reads(text: str, columns: list[str]) -> dict:
     """What read_table must give, by csv.reader: cells stripped, empty as None, all-blank records
-    skipped, each record at its line."""
+    skipped, each record at the line it starts on."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     header = [h.strip() for h in next(reader)]
     rows = {}
+    first = reader.line_num + 1  # a record is reported at the line it starts on
     for record in reader:
         cells = [c.strip() or None for c in record]
         if any(cells):
-            rows[reader.line_num] = dict(zip(header, cells))
+            rows[first] = dict(zip(header, cells))
+        first = reader.line_num + 1
     return {line: [row[c] for c in columns] for line, row in rows.items()}
 
 
