@@ -29,6 +29,10 @@ DIGIT_RUN = re.compile("[{}][{}]".format(re.sub("[零〇廿]", "", DIGIT_CHARS),
 NUMBER_WORDS = {
     "全覆盖": (100.0, "%"),
     "全覆蓋": (100.0, "%"),
+    "翻一番": (2.0, "倍"),
+    "翻两番": (4.0, "倍"),
+    "翻兩番": (4.0, "倍"),
+    "倍增": (2.0, "倍"),
 }
 FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")  # numerator, denominator
 CHINESE_FRACTION = re.compile(f"([{NUMERAL_CHARS}]+)分之([{NUMERAL_CHARS}]+)")  # denominator, numerator

@@ -31,7 +31,8 @@ FRACTION_IN_TEXT = re.compile(
     rf"(?<![\d./]){FRACTION.pattern}(?![\d./%])(?P<suffix>{SUFFIX})?|{CHINESE_FRACTION.pattern}(?P<csuffix>{SUFFIX})?"
 )
 PERCENT_IN_WORDS = re.compile(rf"{PERCENT_WORD}(?P<n>[{NUMERAL_CHARS}]+)(?P<suffix>{SUFFIX})?")
-NUMBER_WORD = re.compile(alternation(*NUMBER_WORDS))
+# 倍增 before another word names a programme or a process (倍增计划, 倍增升级) and states no target.
+NUMBER_WORD = re.compile(rf"(?:{alternation(*NUMBER_WORDS)})(?<!倍增(?=[\u4e00-\u9fff]))")
 BREAKTHROUGH = re.compile(r"“?零”?的突破|实现突破")
 RANK_NUMERAL = f"[{CHINESE_DIGITS[2:]}十]+|\\d+"  # 前二 .. 前十, 前3
 RANK = re.compile(rf"(?:进入|跻身|位居|位列|保持)[^,;:。]{{0,8}}?前(?P<n>{RANK_NUMERAL})(?![年个月天日])")
@@ -42,19 +43,19 @@ BARE_NUMBER = re.compile(rf"(?<![\d.A-Za-z/])({NUMBER})(?={HAN.pattern})(?![年�
 def find_tokens(text: str, start: int, end: int) -> list[Token]:
     """Numbers with a unit, fractions, 零的突破, 全覆盖 and ranks in text[start:end], in order."""
     tokens = [t for t in map(quantity_token, QUANTITY.finditer(text, start, end)) if t is not None]
+    for m in PERCENT_IN_WORDS.finditer(text, start, end):
+        share = read_number(m["n"])
+        if share is not None:
+            tokens.append(Token(m.start(), m.end(), share, None, "%", "chinese", m["suffix"] or ""))
     for m in FRACTION_IN_TEXT.finditer(text, start, end):
         value = read_number(m.group().removesuffix(m["suffix"] or m["csuffix"] or ""))
         if value is not None and 0 < value < 1:
             suffix = m["suffix"] or m["csuffix"] or ""
             end_of_number = m.end() - len(suffix)
             tokens.append(Token(m.start(), end_of_number, round(value, 4), None, FRACTION_UNIT, "fraction", suffix))
-    for m in PERCENT_IN_WORDS.finditer(text, start, end):
-        share = read_number(m["n"])
-        if share is not None:
-            tokens.append(Token(m.start(), m.end(), share, None, "%", "chinese", m["suffix"] or ""))
     for m in NUMBER_WORD.finditer(text, start, end):
         value, unit = NUMBER_WORDS[m.group()]
-        tokens.append(Token(m.start(), m.end(), value, None, unit, "coverage"))
+        tokens.append(Token(m.start(), m.end(), value, None, unit, "coverage" if unit == "%" else "multiple"))
     for m in RANK.finditer(text, start, end):
         rank = read_number(m["n"])
         tokens.append(Token(m.start("n") - 1, m.end(), float(rank), None, "名", "rank"))
@@ -122,7 +123,7 @@ def label_reason(text: str, start: int, end: int, token: Token) -> str | None:
     target; None if it is neither."""
     before, after = text[start : token.start], text[token.end : end]
     chinese = token.kind == "chinese"
-    if token.kind in ("breakthrough", "coverage", "rank"):
+    if token.kind in ("breakthrough", "coverage", "multiple", "rank"):
         return None
     if re.search(r"第\s*$", before) or (chinese and re.search(r"届\s*$", before)):
         return "ordinal"
