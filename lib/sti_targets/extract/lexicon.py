@@ -73,7 +73,7 @@ BASELINE_YEAR = re.compile(rf"(?:较|比|相比|与)\s*({CALENDAR_YEAR})\s*年")
 PERIODS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 PERIOD = re.compile(alternation(*PERIODS))
 FUTURE_YEAR = re.compile(
-    rf"(?:{alternation('到', '至', *STRETCH_WORDS)})\s*({CALENDAR_YEAR})\s*年|({CALENDAR_YEAR})\s*年\s*目标"
+    rf"(?:到|(?<!截)至|{alternation(*STRETCH_WORDS)})\s*({CALENDAR_YEAR})\s*年|({CALENDAR_YEAR})\s*年\s*目标"
 )
 FUTURE_CUE = re.compile(
     rf"到\s*\d{{4}}\s*年|{STRETCH.pattern}|确保|{EVERY_YEAR.pattern}|{WITHIN_YEAR.pattern}|十四五|十五五"
@@ -100,7 +100,8 @@ LEVEL_VERBS = "达到|达|总数|拥有|进入|突破|超过"
 VERB = re.compile(f"(?P<addition>{ADDITION_VERBS})|(?P<flow>{FLOW_VERBS})|(?P<level>{LEVEL_VERBS})")
 # Words that make a number a commitment wherever they stand before it or just after it.
 COMMITMENT = re.compile(
-    f"{VERB.pattern}|{STRETCH.pattern}|{alternation('确保', MAINTAIN_WORD, *AT_LEAST_WORDS, '以上', '左右')}"
+    f"{VERB.pattern}|{STRETCH.pattern}|"
+    f"{alternation('确保', MAINTAIN_WORD, *AT_LEAST_WORDS, '以上', '左右', '翻一番', '翻两番', '倍增')}"
 )
 # Words before 零的突破 that name no thing it is about ("力争实现突破").
 SUBJECT_FILLER = re.compile(f"{STRETCH.pattern}|努力|实现|在|上")
