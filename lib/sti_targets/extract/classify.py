@@ -62,10 +62,8 @@ def every_year(text: str, sentence: Sentence, place: Place) -> bool:
     """每年 governs the token's clause: it is said there before the number, or in an earlier clause
     with no clause of its own year or total between (到2025年, 累计, 全市: "每年新增50家，到2025年达到500家")."""
     governs = False
-    for start, end in split_spans(text, sentence.start, place.clause_start + 1, CLAUSE_END):
-        own = start >= place.clause_start
-        said = EVERY_YEAR.search(text, start, place.quote_end if own else end)
-        if said:
+    for start, end in split_spans(text, sentence.start, place.quote_end, CLAUSE_END):
+        if EVERY_YEAR.search(text, start, end):
             governs = True
         elif EVERY_YEAR_ENDS.search(text[start:end]):
             governs = False
