@@ -402,3 +402,71 @@ def test_the_largest_source_is_extracted_well_under_a_second():
         extract_targets(raw)
         timings.append(time.perf_counter() - start)
     assert statistics.median(timings) < 0.5
+
+
+# --- issue #11: text the rules were not written on -------------------------------------------------
+
+# tests/heldout/RESULTS.md: after the rules changed, precision 1.000, recall 1.000 (163 of 163),
+# type 0.994, year 1.000, every non-target sentence silent. The floors leave about two rows of slack.
+HELDOUT_FLOORS = {"precision": 0.98, "recall": 0.98, "target_type_agree": 0.97, "target_year_agree": 0.97}
+
+
+def test_the_held_out_set_holds_its_floors():
+    from sti_targets.extract.heldout import read_cases, score
+
+    figures, problems = score(read_cases())
+    assert all(figures[name] >= floor for name, floor in HELDOUT_FLOORS.items()), (figures, problems)
+    assert figures["silent_non_target_share"] >= 17 / 18, problems
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("到2025年,全市高新技术企业数量较2020年翻一番。", [(2, "倍", "=", "level", 2025)]),
+        ("到2025年,技术合同成交额比2020年翻两番。", [(4, "倍", "=", "level", 2025)]),
+        ("实施倍增计划,到2025年科技型企业数量实现倍增。", [(2, "倍", "=", "level", 2025)]),
+        ("到2025年,综合创新能力进入全省前五。", [(5, "名", "<=", "level", 2025)]),
+        ("每年举办对接活动10场次以上。", [(10, "场次", ">=", "annual", None)]),
+        (
+            "每年新增高新技术企业50家,到2025年全市高新技术企业总数达到500家。",
+            [(50, "家", "=", "annual", 2025), (500, "家", "=", "level", 2025)],
+        ),
+        ("2023年,全市技术合同成交额达到28亿元,到2025年突破40亿元。", [(40, "亿元", ">=", "level", 2025)]),
+        ("研发投入强度由2020年的1.8%提高到2025年的2.5%。", [(2.5, "%", "=", "share", 2025)]),
+        ("年内争取上级科技资金2亿元以上。", [(2, "亿元", ">=", "annual", None)]),
+        ("“十四五”期间,争取中央和省级科技资金10亿元。", [(10, "亿元", "=", "increment", 2025)]),
+        ("“十五五”期末,研发投入强度达到3.2%。", [(3.2, "%", "=", "share", 2030)]),
+        ("2023年至2025年,新增省级工程技术研究中心15家。", [(15, "家", "=", "increment", 2025)]),
+        ("到2025年,研发机构覆盖率达到百分之八十。", [(80, "%", "=", "share", 2025)]),
+        ("到2025年,三分之一以上的规上工业企业建有研发机构。", [(0.3333, "fraction", ">=", "share", 2025)]),
+        ("到2025年,科技型中小企业达到三万五千家。", [(35000, "家", "=", "level", 2025)]),
+        ("2022年,全市实现技术合同成交额35.6亿元,同比增长18.3%。", []),
+        ("过去五年,全市累计新增高新技术企业218家。", []),
+        ("截至2023年底,全市已建成各类创新平台180个。", []),
+        ("全市研发人员总数为1.2万人,其中博士260人。", []),
+    ],
+)
+def test_issue_11_phenomena(text, expected):
+    found = [(r["value"], r["unit"], r["comparator"], r["target_type"], r["target_year"]) for r in rows(text)]
+    assert found == expected
+
+
+def test_a_flattened_table_with_bare_years_a_unit_column_and_an_attribute_column():
+    cells = [
+        "指标名称",
+        "单位",
+        "2023年",
+        "2024年目标",
+        "属性",
+        "全社会研发经费投入增长率",
+        "%",
+        "10.5",
+        "12",
+        "预期性",
+    ]
+    cells += ["规上工业企业中有研发活动企业占比", "%", "38", "45", "约束性"]
+    found = rows("2024年主要科技指标\n" + "\n".join(cells) + "\n")
+    assert [(r["value"], r["unit"], r["target_type"], r["target_year"], r["baseline_value"]) for r in found] == [
+        (12, "%", "growth_rate", 2024, 10.5),
+        (45, "%", "share", 2024, 38),
+    ]

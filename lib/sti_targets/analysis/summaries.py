@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..chinese.numerals import CHINESE_FRACTION, CHINESE_NUMERAL, FRACTION, parse_chinese_numeral
+from ..chinese.numerals import CHINESE_FRACTION, CHINESE_NUMERAL, FRACTION, read_number
 from ..dataset.provenance import read_source
 from ..dataset.vocabulary import (
     CATEGORIES,
@@ -80,7 +80,7 @@ def written_number(value: float, quote: str, start: int = 0) -> tuple[str, int]:
         if float(text.replace(",", "")) == value:
             return text, m.end()
     for m in CHINESE_NUMERAL.finditer(quote, start):
-        if parse_chinese_numeral(m.group()) == value:
+        if read_number(m.group()) == value:
             return f"{value:g}", m.end()
     return f"{value:g}", start
 
@@ -91,7 +91,7 @@ def written_fraction(value: float, quote: str) -> str:
         if int(denominator) and round(int(numerator) / int(denominator), 4) == round(value, 4):
             return f"{int(numerator)}/{int(denominator)}"
     for denominator, numerator in CHINESE_FRACTION.findall(quote):
-        d, n = parse_chinese_numeral(denominator), parse_chinese_numeral(numerator)
+        d, n = read_number(denominator), read_number(numerator)
         if d and n is not None and round(n / d, 4) == round(value, 4):
             return f"{n}/{d}"
     return f"{value:g}"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths
-from ..chinese.numerals import NUMBER_WORDS, fractions_in, number_forms
+from ..chinese.numerals import NUMBER_WORDS, fractions_in, states_value
 from ..errors import DataError, Problem, display_path
 from .csvfiles import position, read_file_bytes
 
@@ -116,21 +116,15 @@ def check_sources(documents: pd.DataFrame, documents_file: str, data_dir: Path |
 
 
 def value_in_quote(value: float, unit: str, target_type: str, quote: str) -> bool:
-    """Does the quote state this value (digits, Chinese numeral, fraction, or a number word)?"""
+    """Does the quote state this value (digits, a numeral the extractor's reader reads, a fraction, or a
+    number word)?"""
     if target_type == "breakthrough" and "突破" in quote and value == 1:
         return True
     if unit == "fraction":
         return round(value, 4) in fractions_in(quote)
     if any(word in quote and (value, unit) == meaning for word, meaning in NUMBER_WORDS.items()):
         return True
-    return any(form in quote for form in _number_forms(value, type(value), repr(value)))
-
-
-@lru_cache(maxsize=65536)
-def _number_forms(value: float, kind: type, text: str) -> frozenset[str]:
-    """number_forms, once per value: the same values recur across thousands of targets. (The type
-    and repr are in the key to tell apart values that compare equal but print apart: 1, 1.0, -0.0.)"""
-    return frozenset(number_forms(value))
+    return states_value(value, quote)
 
 
 def check_provenance(

@@ -141,7 +141,12 @@ TARGETS = (
     Field("value", "number", "The number as the document writes it (low end of a range)"),
     Field("value_high", "number", "High end of a range (4-6 -> 6)", required=False),
     Field("unit", "text", "Unit as written: %, 家, 人, 亿元, 万元 ..."),
-    Field("comparator", "category", ">= for 以上/不少于/突破/超; ~ for 左右/约; = otherwise", allowed=COMPARATORS),
+    Field(
+        "comparator",
+        "category",
+        ">= for 以上/不少于/突破/超; <= for a rank (前五); ~ for 左右/约; else =",
+        allowed=COMPARATORS,
+    ),
     Field("target_year", "year", "Year the target is due"),
     Field("baseline_value", "number", "Past value of the same measure given by the document", required=False),
     Field("baseline_year", "year", "Year of baseline_value", required=False),

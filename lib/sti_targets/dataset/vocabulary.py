@@ -78,7 +78,7 @@ TARGET_TYPE_ZH = {
     "maintain": "保持",
 }
 PLATFORM_LEVELS = ("national", "provincial", "municipal", "county")
-COMPARATORS = (">=", "~", "=")
+COMPARATORS = (">=", "<=", "~", "=")  # <= for a rank: this place or better (进入前五)
 REGION_LEVELS = ("province", "prefecture", "county")
 DOCUMENT_KINDS = ("five-year plan", "action plan", "implementation plan", "work points")
 SCRIPTS = ("zh-Hans", "zh-Hant")
@@ -88,7 +88,7 @@ LEVEL_LABELS = {
     "municipal": "市级 municipal",
     "county": "县级 county",
 }
-COMPARATOR_SIGNS = {">=": "≥", "~": "≈", "=": ""}
+COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "~": "≈", "=": ""}
 
 # --- units ----------------------------------------------------------------------------------------
 # Money units and their factor to 亿元 (100 million yuan), for value_cny_100m.
@@ -99,8 +99,8 @@ COUNT_UNITS = ("家", "个", "项", "人", "名", "件")
 # may also take the unit its label names in brackets ("研发投入强度(%)").
 UNITS = (
     *MONEY_UNITS_TO_100M, "%", "个百分点", "百分点", "万元/人", "万人次", "人次", "万家", "万人", "万件", "万个",
-    "万户", "万亩", "万吨", *COUNT_UNITS, "场", "次", "支", "所", "户", "条", "座", "台", "套", "篇", "部", "种",
-    "批", "期", "倍", "亩", "吨", "公里",
+    "万户", "万亩", "万吨", *COUNT_UNITS, "场次", "场", "次", "支", "所", "户", "条", "座", "台", "套", "篇", "部",
+    "种", "批", "期", "倍", "亩", "吨", "公里",
 )  # fmt: skip
 FRACTION_UNIT = "fraction"  # the unit of a target written as a fraction (1/3): value 0.3333
 

@@ -13,11 +13,15 @@ Modules, in the order a plan passes through them (pipeline.py runs them):
 - spans.py      lines, sentences and clauses of the copy
 - tables.py     tables flattened one cell per line
 - prose.py      sentences and clauses, the numbers they commit to and each number's quote
-- numbers.py    the numbers of a clause (units, ranges, fractions, 零的突破, 全覆盖, ranks) and labels
+- numbers.py    the numbers of a clause (units, ranges, fractions, 百分之N, 零的突破, 全覆盖, 翻一番, ranks)
+                and labels
 - classify.py   target_type, comparator, year, level, stretch, indicator, unit, note
 - lexicon.py    the words all of these read, and the indicator keyword table from data/lexicon/
 - candidates.py the records passed between them (Token, Sentence, Place, Candidate)
 - output.py     rows in the columns of data/targets.csv, and their CSV text
+
+Measured by evaluate.py (against the curated table) and heldout.py (against tests/heldout/, text
+written apart from the rules). Numbers in words are read by chinese/numerals.py (cn2an underneath).
 """
 
 from .normalise import read_plan

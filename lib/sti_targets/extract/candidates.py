@@ -37,7 +37,7 @@ class Token:
     value: float
     value_high: float | None
     unit: str
-    kind: str  # quantity, chinese, fraction, breakthrough, coverage, rank or borrowed
+    kind: str  # quantity, chinese, fraction, breakthrough, coverage, multiple, rank or borrowed
     suffix: str = ""
     subject: tuple[int, int] | None = None  # what a 零的突破 is about, where the clause names several
 

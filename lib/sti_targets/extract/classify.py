@@ -10,6 +10,7 @@ from .lexicon import (
     AT_LEAST_BEFORE,
     CUMULATIVE_WORD,
     EVERY_YEAR,
+    EVERY_YEAR_ENDS,
     GROWTH,
     LEVEL,
     LEVELS,
@@ -22,7 +23,7 @@ from .lexicon import (
     indicator_keywords,
     indicator_table,
 )
-from .spans import previous_clause
+from .spans import CLAUSE_END, previous_clause, split_spans
 
 
 def describe(context: Context, sentence: Sentence, token: Token, place: Place, previous: Candidate | None) -> Candidate:
@@ -31,7 +32,8 @@ def describe(context: Context, sentence: Sentence, token: Token, place: Place, p
     quote = text[place.quote_start : place.quote_end]
     before = text[sentence.start : token.start]
     named = text[slice(*token.subject)] if token.subject else quote
-    target_type = classify(token, quote, text[place.quote_start : token.start], before)
+    yearly = every_year(text, sentence, place)
+    target_type = classify(token, quote, text[place.quote_start : token.start], before, yearly)
     indicator, scope = guess_indicator(named, target_type), named
     if indicator is None:
         scope = previous_clause(text, sentence.start, place.clause_start)
@@ -56,10 +58,25 @@ def describe(context: Context, sentence: Sentence, token: Token, place: Place, p
     )
 
 
-def classify(token: Token, quote: str, own: str, before: str) -> str:
-    """target_type from the quote, its words before the number (own) and the sentence before it."""
+def every_year(text: str, sentence: Sentence, place: Place) -> bool:
+    """每年 governs the token's clause: it is said there before the number, or in an earlier clause
+    with no clause of its own year or total between (到2025年, 累计, 全市: "每年新增50家，到2025年达到500家")."""
+    governs = False
+    for start, end in split_spans(text, sentence.start, place.quote_end, CLAUSE_END):
+        if EVERY_YEAR.search(text, start, end):
+            governs = True
+        elif EVERY_YEAR_ENDS.search(text[start:end]):
+            governs = False
+    return governs
+
+
+def classify(token: Token, quote: str, own: str, before: str, yearly: bool = False) -> str:
+    """target_type from the quote, its words before the number (own), the sentence before it, and
+    whether 每年 governs its clause (yearly)."""
     if token.kind == "breakthrough":
         return "breakthrough"
+    if token.kind in ("multiple", "rank"):
+        return "level"
     if token.unit == "%" and GROWTH.search(quote):
         return "growth_rate"
     if MAINTAIN_WORD in own:
@@ -68,11 +85,15 @@ def classify(token: Token, quote: str, own: str, before: str) -> str:
         return "cumulative"
     if token.unit in ("%", FRACTION_UNIT, "个百分点"):
         return "share"
-    if EVERY_YEAR.search(before) or (WITHIN_YEAR.search(before) and any(v["flow"] for v in VERB.finditer(own))):
+    verbs = list(VERB.finditer(own)) or list(VERB.finditer(before))
+    money = token.unit in MONEY_UNITS_TO_100M
+    # 年内/全年 with a flow (举办, 发放, 争取资金) or, for money, new additions (全年新增贷款12亿元).
+    flow = any(v["flow"] for v in VERB.finditer(own)) or bool(money and verbs and verbs[-1]["addition"])
+    within_year = WITHIN_YEAR.search(before) and flow
+    if yearly or within_year:
         return "annual"
-    if token.unit in MONEY_UNITS_TO_100M:
-        return "level"
-    verbs = list(VERB.finditer(before))
+    if money:
+        return "increment" if verbs and verbs[-1]["flow"] else "level"
     return "increment" if verbs and not verbs[-1]["level"] else "level"
 
 
@@ -80,6 +101,8 @@ def compare(token: Token, lead: str, previous: Candidate | None) -> str:
     """>= for 以上/不少于/突破/超过 ..., ~ for 左右/约, else =; a number that follows another with only
     "、" between shares its comparator ("分别突破50家、220家")."""
     suffix = SUFFIX_COMPARATORS.get(token.suffix)
+    if token.kind == "rank":
+        return "<="
     if token.kind == "breakthrough" or suffix == ">=" or AT_LEAST_BEFORE.search(lead):
         return ">="
     if suffix == "~" or ABOUT_BEFORE.search(lead):
@@ -129,6 +152,7 @@ def reading_note(token: Token) -> str:
         "fraction": "fraction, 4 decimals",
         "breakthrough": "零的突破 / 实现突破 read as at least 1",
         "coverage": "全覆盖 read as 100%",
+        "multiple": "翻一番/翻两番/倍增 read as a multiple of the base",
         "rank": "rank: this place or better",
         "borrowed": "unit lost in the copy, taken from the next number",
     }

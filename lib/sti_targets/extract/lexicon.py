@@ -60,18 +60,31 @@ RESPECTIVELY = "分别"  # several numbers in one clause, for the things it name
 # --- commitment and look-back ----------------------------------------------------------------------
 
 STRETCH_WORDS = ("力争", "争取")  # strive to: is_stretch
-STRETCH = re.compile(alternation(*STRETCH_WORDS))
+# 争取 with funds or projects as its object is the verb "to win" (争取上级科技资金2亿元), not "strive to".
+OBTAIN = re.compile(r"争取(?=[^,;:。到在实达突超]{0,14}?(?:资金|经费|项目|支持))")
+STRETCH = re.compile(rf"力争|争取(?!{OBTAIN.pattern.removeprefix('争取')})")
 EVERY_YEAR = re.compile("每年")
 WITHIN_YEAR = re.compile("年内|全年")
 CALENDAR_YEAR = r"(?:19|20)\d{2}"
 YEAR = re.compile(rf"(?<![\d{RANGE_MARKS}])({CALENDAR_YEAR})\s*年")
+# A year a number is compared with (较2020年翻一番): not the year of the sentence, nor a look back.
+BASELINE_YEAR = re.compile(rf"(?:较|比|相比|与)\s*({CALENDAR_YEAR})\s*年")
+# Five-year periods by name, and their last years.
+PERIODS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
+PERIOD = re.compile(alternation(*PERIODS))
 FUTURE_YEAR = re.compile(
-    rf"(?:{alternation('到', '至', *STRETCH_WORDS)})\s*({CALENDAR_YEAR})\s*年|({CALENDAR_YEAR})\s*年\s*目标"
+    rf"(?:到|(?<!截)至|{alternation(*STRETCH_WORDS)})\s*({CALENDAR_YEAR})\s*年|({CALENDAR_YEAR})\s*年\s*目标"
 )
-FUTURE_CUE = re.compile(rf"到\s*\d{{4}}\s*年|{STRETCH.pattern}|确保|{EVERY_YEAR.pattern}|{WITHIN_YEAR.pattern}")
+FUTURE_CUE = re.compile(
+    rf"到\s*\d{{4}}\s*年|{STRETCH.pattern}|确保|{EVERY_YEAR.pattern}|{WITHIN_YEAR.pattern}|十四五|十五五"
+)
+# Where 每年 stops governing the clauses after it: a clause of its own year or total.
+EVERY_YEAR_ENDS = re.compile(r"^(?:力争|争取)?(?:到|至)\s*\d{4}\s*年|^累计|^总数|^全[市省县区]")
 NEW_CUE = re.compile("新增|新建|新引进|计划|预计")
+# Words of a past statistic: 截至, 以来, 同比, 较上年, 过去五年, 十三五, 现有, 首次, 比重为0.9% ...
 PAST_CUE = re.compile(
-    r"截至|截止|以来|[较比]\s*\d{4}\s*年|是\s*\d{4}\s*年|相比|尚未|已经|已有|平均值|平均水平|全[国省市]平均"
+    r"截至|截止|以来|是\s*\d{4}\s*年|相比|尚未|已经|已有|平均值|平均水平|全[国省市]平均|同比|[较比]上年|上年度|"
+    r"上半年|过去|十三五|十二五|现有|共有|首次|(?<!目标)为\s*\d"
 )
 NOT_YET = re.compile("尚未|未能|还未|没有")
 GROWTH = re.compile("增长|增幅|增速")
@@ -80,14 +93,15 @@ GROWTH = re.compile("增长|增幅|增速")
 
 ADDITION_VERBS = (
     "新增|新建|新引进|引进|培育|培养|认定|获批|备案|争创|创建|选派|净增|入驻|招引|设立|遴选|筛选|"
-    "立项|建设|建成|组建|打造|升级|改制|实现"
+    "立项|建设|建成|组建|打造|升级|改制|实现|共建"
 )
-FLOW_VERBS = "通过|摸排|组织|举办|签订|征集|开展|实施|支持|推荐|发放|集聚|推动|转化|形成"
-LEVEL_VERBS = "达到|达|总数|拥有|进入"
+FLOW_VERBS = "通过|摸排|组织|举办|签订|征集|开展|实施|支持|推荐|发放|集聚|推动|转化|形成|兑现|培训|" + OBTAIN.pattern
+LEVEL_VERBS = "达到|达|总数|拥有|进入|突破|超过"
 VERB = re.compile(f"(?P<addition>{ADDITION_VERBS})|(?P<flow>{FLOW_VERBS})|(?P<level>{LEVEL_VERBS})")
 # Words that make a number a commitment wherever they stand before it or just after it.
 COMMITMENT = re.compile(
-    f"{VERB.pattern}|{STRETCH.pattern}|{alternation('确保', MAINTAIN_WORD, *AT_LEAST_WORDS, '以上', '左右')}"
+    f"{VERB.pattern}|{STRETCH.pattern}|"
+    f"{alternation('确保', MAINTAIN_WORD, *AT_LEAST_WORDS, '以上', '左右', '翻一番', '翻两番', '倍增')}"
 )
 # Words before 零的突破 that name no thing it is about ("力争实现突破").
 SUBJECT_FILLER = re.compile(f"{STRETCH.pattern}|努力|实现|在|上")

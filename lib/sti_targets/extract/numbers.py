@@ -6,19 +6,33 @@ from __future__ import annotations
 
 import re
 
-from ..chinese.numerals import CHINESE_DIGITS, FRACTION, NUMBER_WORDS, SMALL_NUMERAL_CHARS, parse_chinese_numeral
+from ..chinese.numerals import (
+    CHINESE_DIGITS,
+    CHINESE_FRACTION,
+    FRACTION,
+    NUMBER_WORDS,
+    NUMERAL_CHARS,
+    PERCENT_WORD,
+    read_number,
+)
 from ..dataset.vocabulary import FRACTION_UNIT
 from .candidates import Token
 from .lexicon import NOT_YET, RANGE_MARKS, SUBJECT_FILLER, SUFFIX, UNIT, alternation
 
 NUMBER = r"\d+(?:\.\d+)?"
-CHINESE = f"[{SMALL_NUMERAL_CHARS}]+"
+# Shortest first, so that 万 and 亿 go to the unit where one follows ("两万家" is 2 万家) and stay in the
+# numeral where more numeral follows ("三万五千家" is 35000 家).
+CHINESE = f"[{NUMERAL_CHARS}]+?"
 QUANTITY = re.compile(
     rf"(?<![\d.A-Za-z])(?P<low>{NUMBER}|{CHINESE})(?:\s*(?:[{RANGE_MARKS}]|到)\s*(?P<high>{NUMBER}|{CHINESE}))?"
     rf"\s*(?P<unit>{UNIT})(?P<suffix>{SUFFIX})?"
 )
-FRACTION_IN_TEXT = re.compile(rf"(?<![\d./]){FRACTION.pattern}(?![\d./%])")
-NUMBER_WORD = re.compile(alternation(*NUMBER_WORDS))
+FRACTION_IN_TEXT = re.compile(
+    rf"(?<![\d./]){FRACTION.pattern}(?![\d./%])(?P<suffix>{SUFFIX})?|{CHINESE_FRACTION.pattern}(?P<csuffix>{SUFFIX})?"
+)
+PERCENT_IN_WORDS = re.compile(rf"{PERCENT_WORD}(?P<n>[{NUMERAL_CHARS}]+)(?P<suffix>{SUFFIX})?")
+# 倍增 before another word names a programme or a process (倍增计划, 倍增升级) and states no target.
+NUMBER_WORD = re.compile(rf"(?:{alternation(*NUMBER_WORDS)})(?<!倍增(?=[\u4e00-\u9fff]))")
 BREAKTHROUGH = re.compile(r"“?零”?的突破|实现突破")
 RANK_NUMERAL = f"[{CHINESE_DIGITS[2:]}十]+|\\d+"  # 前二 .. 前十, 前3
 RANK = re.compile(rf"(?:进入|跻身|位居|位列|保持)[^,;:。]{{0,8}}?前(?P<n>{RANK_NUMERAL})(?![年个月天日])")
@@ -29,16 +43,21 @@ BARE_NUMBER = re.compile(rf"(?<![\d.A-Za-z/])({NUMBER})(?={HAN.pattern})(?![年�
 def find_tokens(text: str, start: int, end: int) -> list[Token]:
     """Numbers with a unit, fractions, 零的突破, 全覆盖 and ranks in text[start:end], in order."""
     tokens = [t for t in map(quantity_token, QUANTITY.finditer(text, start, end)) if t is not None]
+    for m in PERCENT_IN_WORDS.finditer(text, start, end):
+        share = read_number(m["n"])
+        if share is not None:
+            tokens.append(Token(m.start(), m.end(), share, None, "%", "chinese", m["suffix"] or ""))
     for m in FRACTION_IN_TEXT.finditer(text, start, end):
-        numerator, denominator = int(m.group(1)), int(m.group(2))
-        if 0 < numerator < denominator:
-            value = round(numerator / denominator, 4)
-            tokens.append(Token(m.start(), m.end(), value, None, FRACTION_UNIT, "fraction"))
+        value = read_number(m.group().removesuffix(m["suffix"] or m["csuffix"] or ""))
+        if value is not None and 0 < value < 1:
+            suffix = m["suffix"] or m["csuffix"] or ""
+            end_of_number = m.end() - len(suffix)
+            tokens.append(Token(m.start(), end_of_number, round(value, 4), None, FRACTION_UNIT, "fraction", suffix))
     for m in NUMBER_WORD.finditer(text, start, end):
         value, unit = NUMBER_WORDS[m.group()]
-        tokens.append(Token(m.start(), m.end(), value, None, unit, "coverage"))
+        tokens.append(Token(m.start(), m.end(), value, None, unit, "coverage" if unit == "%" else "multiple"))
     for m in RANK.finditer(text, start, end):
-        rank = int(m["n"]) if m["n"].isdigit() else parse_chinese_numeral(m["n"])
+        rank = read_number(m["n"])
         tokens.append(Token(m.start("n") - 1, m.end(), float(rank), None, "名", "rank"))
     tokens = without_overlaps(tokens)
     tokens += borrowed_unit_tokens(text, start, end, tokens) + breakthrough_tokens(text, start, end)
@@ -47,19 +66,11 @@ def find_tokens(text: str, start: int, end: int) -> list[Token]:
 
 def quantity_token(m: re.Match) -> Token | None:
     """A number (or range) with a unit; None for Chinese characters that are not a numeral."""
-    low, high = parse_number(m["low"]), parse_number(m["high"]) if m["high"] else None
+    low, high = read_number(m["low"]), read_number(m["high"]) if m["high"] else None
     if low is None or (m["high"] and high is None):
         return None
     kind = "quantity" if m["low"][0].isdigit() else "chinese"
     return Token(m.start(), m.end(), low, high, m["unit"], kind, m["suffix"] or "")
-
-
-def parse_number(text: str) -> float | None:
-    """Arabic or Chinese numeral as a float; None if it is neither."""
-    if text[0].isdigit():
-        return float(text)
-    value = parse_chinese_numeral(text)
-    return None if value is None else float(value)
 
 
 def without_overlaps(tokens: list[Token]) -> list[Token]:
@@ -112,7 +123,7 @@ def label_reason(text: str, start: int, end: int, token: Token) -> str | None:
     target; None if it is neither."""
     before, after = text[start : token.start], text[token.end : end]
     chinese = token.kind == "chinese"
-    if token.kind in ("breakthrough", "coverage", "rank"):
+    if token.kind in ("breakthrough", "coverage", "multiple", "rank"):
         return None
     if re.search(r"第\s*$", before) or (chinese and re.search(r"届\s*$", before)):
         return "ordinal"

@@ -9,13 +9,18 @@ from dataclasses import dataclass
 
 from .candidates import Candidate, Context
 from .classify import find_level, guess_indicator
-from .lexicon import CALENDAR_YEAR, CUMULATIVE_WORD, RANGE_MARKS, SUFFIX, SUFFIX_COMPARATORS, UNIT
+from .lexicon import CALENDAR_YEAR, CUMULATIVE_WORD, GROWTH, RANGE_MARKS, SUFFIX, SUFFIX_COMPARATORS, UNIT
 from .numbers import NUMBER
 
-TARGET_HEADER = re.compile(rf"^({CALENDAR_YEAR})\s*年\s*(?:目标值|目标|预期值|规划值)$")
-BASELINE_HEADER = re.compile(rf"^({CALENDAR_YEAR})\s*年\s*(?:完成值|基期值|基数|现状值|实际值|基准值)$")
-CAPTION = re.compile(r"^(?:表|专栏)|^\d+-\d+")
-HEADER_CELL_MAX = 12
+TARGET_WORDS = "目标值|目标|预期值|规划值"
+BASELINE_WORDS = "完成值|基期值|基数|现状值|实际值|基准值"
+# A year column: "2025年目标值", "2020年完成值", or the bare year ("2020年", "2025年": the latest is the target).
+YEAR_HEADER = re.compile(rf"^({CALENDAR_YEAR})\s*年\s*(?:(?P<target>{TARGET_WORDS})|(?P<baseline>{BASELINE_WORDS}))?$")
+# The other header cells: number, indicator, unit, attribute (预期性/约束性), remarks.
+UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
+HEADER_WORD = re.compile(
+    r"^(?:序号|编号|类别|领域|[\u4e00-\u9fff]{0,6}指标(?:名称)?|(?:计量)?单位|(?:指标)?属性|备注)$"
+)
 TABLE_CELL = re.compile(
     rf"^(?P<verb>新增|{CUMULATIVE_WORD})?\s*(?P<low>{NUMBER})(?:\s*[{RANGE_MARKS}]\s*(?P<high>{NUMBER}))?\s*(?P<unit>{UNIT})?"
     rf"\s*(?P<suffix>{SUFFIX})?$"
@@ -31,6 +36,7 @@ class Layout:
     target: int
     baseline: int | None
     label: int
+    unit: int | None
     numbered: bool
     target_year: int
     baseline_year: int | None
@@ -41,9 +47,11 @@ def read_tables(context: Context, lines: list[tuple[int, int]]) -> tuple[list[Ca
     text = context.plan.text
     candidates, used = [], set()
     for i, (start, end) in enumerate(lines):
-        if i in used or not TARGET_HEADER.match(text[start:end]):
+        if i in used or not YEAR_HEADER.match(text[start:end]):
             continue
         header = find_header(text, lines, i)
+        if not any(HEADER_WORD.match(text[slice(*lines[k])]) for k in header):
+            continue
         rows, row_lines = read_table_rows(text, lines, header)
         if rows:
             candidates += rows
@@ -52,35 +60,45 @@ def read_tables(context: Context, lines: list[tuple[int, int]]) -> tuple[list[Ca
 
 
 def is_header_cell(text: str, span: tuple[int, int]) -> bool:
-    return span[1] - span[0] <= HEADER_CELL_MAX and not CAPTION.match(text[span[0] : span[1]])
+    cell = text[span[0] : span[1]]
+    return bool(HEADER_WORD.match(cell) or YEAR_HEADER.match(cell))
 
 
-def find_header(text: str, lines: list[tuple[int, int]], target: int) -> list[int]:
-    """Line numbers of the header cells: short lines before the target-year cell, and after it
-    the short lines without digits."""
-    first, last = target, target
+def find_header(text: str, lines: list[tuple[int, int]], first_year: int) -> list[int]:
+    """Line numbers of the header cells around the first year column: 序号, 指标, 单位, year
+    columns, 属性 ..."""
+    first, last = first_year, first_year
     while first > 0 and is_header_cell(text, lines[first - 1]):
         first -= 1
     while last + 1 < len(lines) and is_header_cell(text, lines[last + 1]):
-        if re.search(r"\d", text[slice(*lines[last + 1])]):
-            break
         last += 1
     return list(range(first, last + 1))
 
 
 def find_layout(names: list[str]) -> Layout:
-    """Target, baseline and label columns from the header cells."""
-    target = next(k for k, name in enumerate(names) if TARGET_HEADER.match(name))
-    baseline = next((k for k, name in enumerate(names) if BASELINE_HEADER.match(name)), None)
-    label = next((k for k, name in enumerate(names) if k not in (target, baseline) and name != "序号"), 0)
+    """Target, baseline, label and unit columns from the header cells: the target is the year
+    column that says 目标 (else the latest bare year), the baseline one that says 完成值 (else an
+    earlier bare year)."""
+    years = [(k, YEAR_HEADER.match(name)) for k, name in enumerate(names) if YEAR_HEADER.match(name)]
+    marked = [(k, m) for k, m in years if m["target"]]
+    target, target_match = marked[0] if marked else max(years, key=lambda km: int(km[1][1]))
+    baselines = [(k, m) for k, m in years if m["baseline"]] or [
+        (k, m) for k, m in years if not m["target"] and int(m[1]) < int(target_match[1])
+    ]
+    baseline, baseline_match = baselines[0] if baselines else (None, None)
+    unit = next((k for k, name in enumerate(names) if UNIT_HEADER.match(name)), None)
+    label = next((k for k, name in enumerate(names) if "指标" in name and not name.endswith("属性")), None)
+    if label is None:
+        label = next((k for k, name in enumerate(names) if k not in (target, baseline, unit) and name != "序号"), 0)
     return Layout(
         width=len(names),
         target=target,
         baseline=baseline,
         label=label,
+        unit=unit,
         numbered=names[0] == "序号",
-        target_year=int(TARGET_HEADER.match(names[target]).group(1)),
-        baseline_year=int(BASELINE_HEADER.match(names[baseline]).group(1)) if baseline is not None else None,
+        target_year=int(target_match[1]),
+        baseline_year=int(baseline_match[1]) if baseline_match else None,
     )
 
 
@@ -96,20 +114,26 @@ def read_table_rows(text: str, lines: list[tuple[int, int]], header: list[int]) 
             break
         baseline = cells[layout.baseline] if layout.baseline is not None else ""
         row = len(candidates) + 1
-        candidates.append(describe_table_row(spans[layout.target], target, cells[layout.label], baseline, layout, row))
+        unit = cells[layout.unit] if layout.unit is not None else ""
+        candidates.append(
+            describe_table_row(spans[layout.target], target, cells[layout.label], unit, baseline, layout, row)
+        )
         used |= set(range(first, first + layout.width))
         first += layout.width
     return candidates, used
 
 
 def describe_table_row(
-    span: tuple[int, int], cell: re.Match, label: str, baseline: str, layout: Layout, row: int
+    span: tuple[int, int], cell: re.Match, label: str, unit_cell: str, baseline: str, layout: Layout, row: int
 ) -> Candidate:
-    """A table row's target: value from the target cell, unit from the cell or the label's "(单位)"."""
+    """A table row's target: value from the target cell, unit from the cell, the unit column or
+    the label's "(单位)"."""
     label_unit = LABEL_UNIT.search(label)
-    unit = cell["unit"] or (label_unit.group(1) if label_unit else "")
+    unit = cell["unit"] or unit_cell or (label_unit.group(1) if label_unit else "")
     if CUMULATIVE_WORD in label or cell["verb"] == CUMULATIVE_WORD:
         target_type = "cumulative"
+    elif unit == "%" and GROWTH.search(label):
+        target_type = "growth_rate"
     elif unit == "%":
         target_type = "share"
     else:
