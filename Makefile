@@ -5,6 +5,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The notebooks' kernel, named once in lib/sti_targets/paths.py: registered in .venv (which its Jupyter
+# prefers) and for the user (so a Jupyter outside .venv finds it too).
+KERNEL_SPEC = --name "$$($(BIN)/python -c 'from sti_targets.paths import KERNEL; print(KERNEL)')" \
+  --display-name "$$($(BIN)/python -c 'from sti_targets.paths import KERNEL_DISPLAY_NAME; print(KERNEL_DISPLAY_NAME)')"
 
 help: ## list the targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -14,7 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[all]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sti-targets)" >/dev/null
+	$(BIN)/python -m ipykernel install --sys-prefix $(KERNEL_SPEC) >/dev/null
+	$(BIN)/python -m ipykernel install --user $(KERNEL_SPEC) >/dev/null
 	chmod a-w data/sources/*.txt
 	touch $(STAMP)
 
@@ -57,7 +62,7 @@ lab: setup ## open the workbook in JupyterLab on 127.0.0.1 (PORT=8888)
 	  --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks: setup ## re-execute the notebooks in place (after a deliberate change of data or analysis)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=True notebooks/*.ipynb
 
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check lib tests benchmarks
