@@ -58,6 +58,9 @@ explore: setup ## serve the explorer as a dashboard on 127.0.0.1 (PORT=8866)
 
 lab: setup ## open the workbook in JupyterLab on 127.0.0.1 (PORT=8888)
 	@if [ "$$(id -u)" = 0 ]; then echo "running as root: JupyterLab refuses root without --allow-root, so this target passes it (the server still listens on 127.0.0.1 only, behind a token); run make lab as an ordinary user to avoid it"; fi
+	@# Trust the project's own committed outputs (recorded in your Jupyter data folder; the files are not
+	@# written), so the explorer's saved widgets and the reports' CJK font show on opening, before any run.
+	$(BIN)/jupyter trust notebooks/*.ipynb >/dev/null
 	@echo "JupyterLab serves notebooks/ on 127.0.0.1: open the URL with the token it prints below (Ctrl-C stops it)"
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(or $(PORT),8888) --ServerApp.open_browser=False \
 	  --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
