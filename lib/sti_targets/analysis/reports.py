@@ -209,16 +209,18 @@ def in_sentence(name: str) -> str:
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
-def cjk_font() -> Html:
-    """The CJK web font of every character a report can show, so that its headings and tables read
-    right in JupyterLab on a machine without Chinese fonts; nothing when render runs the notebook
-    (paths.NOTEBOOK_FONT_ENV), which embeds one font in each page itself."""
+def notebook_style() -> Html:
+    """What a report needs in JupyterLab: the CJK web font of every character a report can show, so
+    that its headings and tables read right on a machine without Chinese fonts, and statements that
+    wrap in the output area's width rather than push the table past it. Nothing when render runs the
+    notebook (paths.NOTEBOOK_FONT_ENV): it embeds one font in each page and has its own table styles."""
     if os.environ.get(paths.NOTEBOOK_FONT_ENV) == "off":
         return Html("", "")
     from ..chinese.fonts import cjk_chars, font_face_css
     from ..publish.webfont import page_text
 
-    return Html(font_face_css(cjk_chars(page_text())), "")
+    tables = "<style>.jp-OutputArea-output table.sti-table td a { white-space: normal !important; }</style>"
+    return Html(font_face_css(cjk_chars(page_text())) + tables, "")
 
 
 def setup_display() -> None:
@@ -257,7 +259,7 @@ class RegionReport:
 
     def title(self) -> Html:
         text = f"{self.name}:科技创新目标 Science and technology targets"
-        return Html(f"{cjk_font().html}<h1>{escape(text)}</h1>", text)
+        return Html(f"{notebook_style().html}<h1>{escape(text)}</h1>", text)
 
     def document(self) -> Html:
         card = analysis.document_card(self.book.documents, self.book.regions, self.region_id)
