@@ -259,7 +259,7 @@ class RegionReport:
 
     def title(self) -> Html:
         text = f"{self.name}:科技创新目标 Science and technology targets"
-        return Html(f"{notebook_style().html}<h1>{escape(text)}</h1>", text)
+        return Html(f"<h1>{escape(text)}</h1>{notebook_style().html}", text)
 
     def document(self) -> Html:
         card = analysis.document_card(self.book.documents, self.book.regions, self.region_id)
