@@ -5,6 +5,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The notebooks' kernel, named once in lib/sti_targets/paths.py: registered in .venv (which its Jupyter
+# prefers) and for the user (so a Jupyter outside .venv finds it too).
+KERNEL_SPEC = --name "$$($(BIN)/python -c 'from sti_targets.paths import KERNEL; print(KERNEL)')" \
+  --display-name "$$($(BIN)/python -c 'from sti_targets.paths import KERNEL_DISPLAY_NAME; print(KERNEL_DISPLAY_NAME)')"
 
 help: ## list the targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -14,7 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[all]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sti-targets)" >/dev/null
+	$(BIN)/python -m ipykernel install --sys-prefix $(KERNEL_SPEC) >/dev/null
+	$(BIN)/python -m ipykernel install --user $(KERNEL_SPEC) >/dev/null
 	chmod a-w data/sources/*.txt
 	touch $(STAMP)
 
@@ -52,12 +57,16 @@ explore: setup ## serve the explorer as a dashboard on 127.0.0.1 (PORT=8866)
 	$(BIN)/sti-targets explore $(if $(PORT),--port $(PORT))
 
 lab: setup ## open the workbook in JupyterLab on 127.0.0.1 (PORT=8888)
-	@if [ "$$(id -u)" = 0 ]; then echo "running as root: JupyterLab needs --allow-root, which this target passes; the server still listens on 127.0.0.1 only"; fi
+	@if [ "$$(id -u)" = 0 ]; then echo "running as root: JupyterLab refuses root without --allow-root, so this target passes it (the server still listens on 127.0.0.1 only, behind a token); run make lab as an ordinary user to avoid it"; fi
+	@# Trust the project's own committed outputs (recorded in your Jupyter data folder; the files are not
+	@# written), so the explorer's saved widgets and the reports' CJK font show on opening, before any run.
+	$(BIN)/jupyter trust notebooks/*.ipynb >/dev/null
+	@echo "JupyterLab serves notebooks/ on 127.0.0.1: open the URL with the token it prints below (Ctrl-C stops it)"
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(or $(PORT),8888) --ServerApp.open_browser=False \
 	  --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks: setup ## re-execute the notebooks in place (after a deliberate change of data or analysis)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=True notebooks/*.ipynb
 
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check lib tests benchmarks

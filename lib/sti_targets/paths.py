@@ -28,3 +28,11 @@ DATA = PROJECT_ROOT / "data"
 SOURCES = DATA / "sources"
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 REPORTS = PROJECT_ROOT / "reports"
+
+# The Jupyter kernel the notebooks name (metadata.kernelspec) and papermill runs; `make setup` registers
+# it in .venv and for the user, so any Jupyter finds it.
+KERNEL = "sti-targets"
+KERNEL_DISPLAY_NAME = "Python 3 (sti-targets)"
+# Set to "off" in the environment of the kernels render starts: the notebooks then leave out their
+# CJK web font, since render embeds one in each page itself.
+NOTEBOOK_FONT_ENV = "STI_TARGETS_NOTEBOOK_FONT"

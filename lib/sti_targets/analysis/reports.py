@@ -10,11 +10,13 @@ carries ``id="<target_id>"``, so that page can link back.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
 
+from .. import paths
 from ..dataset.loaders import Dataset
 from ..dataset.provenance import check_provenance
 from ..dataset.vocabulary import CATEGORIES, CATEGORY_EN, CATEGORY_ZH, TARGET_TYPES, category_label, target_type_label
@@ -207,6 +209,20 @@ def in_sentence(name: str) -> str:
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
+def notebook_style() -> Html:
+    """What a report needs in JupyterLab: the CJK web font of every character a report can show, so
+    that its headings and tables read right on a machine without Chinese fonts, and statements that
+    wrap in the output area's width rather than push the table past it. Nothing when render runs the
+    notebook (paths.NOTEBOOK_FONT_ENV): it embeds one font in each page and has its own table styles."""
+    if os.environ.get(paths.NOTEBOOK_FONT_ENV) == "off":
+        return Html("", "")
+    from ..chinese.fonts import cjk_chars, font_face_css
+    from ..publish.webfont import page_text
+
+    tables = "<style>.jp-OutputArea-output table.sti-table td a { white-space: normal !important; }</style>"
+    return Html(font_face_css(cjk_chars(page_text())) + tables, "")
+
+
 def setup_display() -> None:
     """Pandas display options that show whole quotes and print the same every run."""
     pd.set_option("display.max_colwidth", None)
@@ -243,7 +259,7 @@ class RegionReport:
 
     def title(self) -> Html:
         text = f"{self.name}:科技创新目标 Science and technology targets"
-        return Html(f"<h1>{escape(text)}</h1>", text)
+        return Html(f"<h1>{escape(text)}</h1>{notebook_style().html}", text)
 
     def document(self) -> Html:
         card = analysis.document_card(self.book.documents, self.book.regions, self.region_id)

@@ -21,6 +21,7 @@ from .. import paths
 from ..chinese.script import to_simplified
 from ..errors import DataError, Problem, display_path
 from .csvfiles import read_table
+from .describe import columns_doc
 from .schema import FOREIGN_KEYS, TABLES
 from .validation import RowCheck, reference_check, to_typed, validate_rows, validate_text
 from .vocabulary import MONEY_UNITS_TO_100M, region_labels
@@ -256,3 +257,13 @@ class Dataset:
     def region_name(self, region_id: str) -> str:
         """瑞金市 Ruijin."""
         return region_labels(self.regions)[region_id]
+
+
+for _loader, _table in (
+    (load_regions, "regions"),
+    (load_indicators, "indicators"),
+    (load_documents, "documents"),
+    (load_targets, "targets"),
+):
+    _loader.__doc__ += "\n" + columns_doc(_table)  # (help() lists the columns the schema declares)
+del _loader, _table

@@ -153,6 +153,7 @@ def _kernel_manager_class(work: Path):
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kw["stdout"] = kw["stderr"] = open(work / "kernel.log", "ab")  # noqa: SIM115 (the kernel owns it)
+            kw["env"] = {**kw.get("env", os.environ), paths.NOTEBOOK_FONT_ENV: "off"}  # (each page gets one font)
             return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return WorkFolderKernelManager
@@ -168,7 +169,7 @@ def _execute(job: Job, executed: Path, timeout: int) -> None:
                 str(paths.NOTEBOOKS / job.notebook),
                 str(executed),
                 parameters=job.parameters,
-                kernel_name="python3",
+                kernel_name=paths.KERNEL,
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 cwd=str(paths.PROJECT_ROOT),
