@@ -473,13 +473,24 @@ class DaskEngine:
         return set(done.done), set(done.not_done)
 
     def stop(self) -> None:
-        self.client.cancel(self.submitted)
-        self.close()
-
-    def close(self) -> None:
-        self.client.close()
+        """Cancel the cluster's tasks; a LocalCluster's workers are killed, not waited for (a task
+        that runs a notebook does not stop when cancelled)."""
+        self.client.cancel(self.submitted, force=True)
         if self.cluster is not None:
-            self.cluster.close()
+            for nanny in list(self.cluster.workers.values()):
+                process = getattr(getattr(nanny, "process", None), "process", None)
+                if process is not None and process.pid:
+                    os.kill(process.pid, signal.SIGKILL)
+        self.close(timeout=10)
+
+    def close(self, timeout: float | None = None) -> None:
+        try:
+            self.client.close(timeout=timeout)
+            if self.cluster is not None:
+                self.cluster.close(timeout=timeout)
+        except Exception:  # noqa: BLE001 (a cluster stopped by force may time out closing: its work is done)
+            if timeout is None:
+                raise
 
 
 @lru_cache(maxsize=1)
