@@ -1,8 +1,12 @@
-"""Benchmark: `sti-targets render` (all regions + comparison, HTML included) against a loop of
-one `papermill` CLI call per region (same notebook, .ipynb only), alternated in one session.
+"""Benchmark: three ways to make the reports, alternated in one session.
 
-Then a profile of one region report: where its seconds go (kernel start and shutdown,
-imports and data loading, the rest of the execution, saving, HTML export).
+(a) a loop of one `papermill` CLI call per region (same notebook, .ipynb only);
+(b) `sti-targets render --force` (every region, the comparison and the source pages, HTML included);
+(c) the floor: the notebooks' own library calls, for the same regions and the comparison, in one
+    plain Python process (figures to PNG, tables to HTML: what the pages show, without kernels).
+
+Prints the medians and b/c (aim: within 2x) and a/b (aim: 3 or more), the seconds render's
+workers spent on source pages (part of b, not of a or c), then a profile of one region report.
 
     python benchmarks/bench_render.py [--rounds 3]
 """
@@ -10,6 +14,10 @@ imports and data loading, the rest of the execution, saving, HTML export).
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
+import io
+import re
 import statistics
 import subprocess
 import sys
@@ -28,10 +36,60 @@ def regions() -> list[str]:
     return sorted(set(load_documents()["region_id"].astype(str)))
 
 
-def batch(out: Path) -> float:
+def batch(out: Path) -> tuple[float, float]:
+    """Seconds of the render, and the seconds its workers spent on source pages."""
     start = time.perf_counter()
-    subprocess.run([BIN / "sti-targets", "render", "--force", "--output", str(out)], check=True, capture_output=True)
+    result = subprocess.run(
+        [BIN / "sti-targets", "render", "--force", "--output", str(out)], check=True, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - start
+    sources = sum(float(s) for s in re.findall(r"\] sources/\S+\s+ok\s+([\d.]+) s", result.stderr))
+    return seconds, sources
+
+
+def floor(out: Path) -> float:
+    """Seconds of (c), in a fresh process: python bench_render.py --floor OUT."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--floor", str(out)], check=True, cwd=PROJECT_ROOT)
     return time.perf_counter() - start
+
+
+def run_cells(notebook: str, parameters: dict, out: Path) -> None:
+    """Each code cell of the notebook (but its parameters cell), its last expression shown as a
+    page shows it: _repr_html_, a figure as PNG, printed text as it is; the parts into out."""
+    import matplotlib.pyplot as plt
+    import nbformat
+    from matplotlib.figure import Figure
+
+    namespace = dict(parameters)
+    parts = []
+    for cell in nbformat.read(NOTEBOOKS / notebook, as_version=4).cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        tree = ast.parse(cell.source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(tree, notebook, "exec"), namespace)
+            value = eval(compile(ast.Expression(last.value), notebook, "eval"), namespace) if last else None
+        parts.append(printed.getvalue())
+        if isinstance(value, Figure):
+            png = io.BytesIO()
+            value.savefig(png, format="png")
+            plt.close(value)
+            parts.append(f"<img src='data:image/png;base64,{len(png.getvalue())}'>")
+        elif hasattr(value, "_repr_html_"):
+            parts.append(value._repr_html_())
+        elif value is not None:
+            parts.append(repr(value))
+    out.write_text("\n".join(parts), encoding="utf-8")
+
+
+def floor_process(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for region in regions():
+        run_cells("region_report.ipynb", {"region_id": region}, out / f"{region}.html")
+    run_cells("compare_regions.ipynb", {}, out / "compare.html")
 
 
 def loop(out: Path) -> float:
@@ -105,20 +163,30 @@ def profile(region: str = "ruijin") -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    rounds = parser.parse_args().rounds
-    batch_times, loop_times = [], []
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)  # (c)'s own process
+    args = parser.parse_args()
+    if args.floor:
+        return floor_process(args.floor)
+    times = {"a": [], "b": [], "c": [], "sources": []}
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(rounds):
-            out_a, out_b = Path(tmp) / f"a{i}", Path(tmp) / f"b{i}"
-            out_b.mkdir()
-            batch_times.append(batch(out_a))
-            loop_times.append(loop(out_b))
-            print(f"round {i + 1}: render {batch_times[-1]:.1f} s, papermill loop {loop_times[-1]:.1f} s", flush=True)
-    b, lp = statistics.median(batch_times), statistics.median(loop_times)
-    print(
-        f"median: sti-targets render {b:.1f} s ({len(regions())} regions + comparison, HTML included); "
-        f"papermill CLI loop {lp:.1f} s ({len(regions())} regions, .ipynb only); ratio {lp / b:.2f}x"
-    )
+        for i in range(args.rounds):
+            (Path(tmp) / f"a{i}").mkdir()
+            times["a"].append(loop(Path(tmp) / f"a{i}"))
+            seconds, sources = batch(Path(tmp) / f"b{i}")
+            times["b"].append(seconds)
+            times["sources"].append(sources)
+            times["c"].append(floor(Path(tmp) / f"c{i}"))
+            print(
+                f"round {i + 1}: (a) papermill loop {times['a'][-1]:.1f} s, (b) render {times['b'][-1]:.1f} s "
+                f"(source pages {sources:.1f} worker-s), (c) floor {times['c'][-1]:.1f} s",
+                flush=True,
+            )
+    a, b, c, sources = (statistics.median(times[k]) for k in ("a", "b", "c", "sources"))
+    n = len(regions())
+    print(f"median (a) papermill CLI loop: {a:.1f} s ({n} regions, .ipynb only)")
+    print(f"median (b) sti-targets render --force: {b:.1f} s ({n} regions + comparison + source pages, HTML)")
+    print(f"median (c) floor, one process: {c:.1f} s ({n} regions + comparison, PNG + HTML)")
+    print(f"b/c {b / c:.2f} (aim <= 2); a/b {a / b:.2f} (aim >= 3); source pages {sources:.1f} worker-seconds of b")
     print("profile of one region report (ruijin), seconds:")
     for phase, seconds in profile().items():
         print(f"  {seconds:6.2f}  {phase}")

@@ -8,9 +8,12 @@
    seconds per report and reports per minute from the slope of wall time over N; then the cost
    of one report and the per-run costs on the 3,000-region project, and from both the time for
    ~3,000 county-level regions on this machine.
+3. With --probe-sizes N...: on a project of each size, a few region reports as a render worker
+   runs them (warm kernel, the run's dataset cache), the worker's and its kernel's peak memory, and
+   the per-report slope over N extrapolated to 3,000 regions.
 
     python benchmarks/bench_scale.py [--max-regions 3000] [--runs 5] [--no-render | --render-only]
-                                     [--with-comparison]
+                                     [--with-comparison] [--probe-sizes 300 1000]
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ def measure_data(root: Path, runs: int) -> dict:
 
     out = {"targets": len(load()), "load": timed(load, runs)}
     out["load_all"] = timed(lambda: (load_refs(), load()), runs)
+    out["cached_load"] = cached_load(regions, indicators, documents, load(), runs)
     out["checks"] = timed(lambda: run_checks(data), max(1, min(runs, 3)))
     targets = load()
     start = time.perf_counter()
@@ -84,6 +88,20 @@ def measure_data(root: Path, runs: int) -> dict:
     out["filter_init"] = time.perf_counter() - start
     out["filters"] = {label: timed(lambda kw=kw: model.filter(**kw), runs) for label, kw in FILTERS}
     return out
+
+
+def cached_load(regions, indicators, documents, targets, runs: int) -> float:
+    """Seconds of Dataset.load from the cache render writes once per run (what each kernel pays)."""
+    from sti_targets.dataset.loaders import DATASET_CACHE, Dataset
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "dataset.pickle"
+        Dataset(targets, regions, indicators, documents).save(cache)
+        os.environ[DATASET_CACHE] = str(cache)
+        try:
+            return timed(Dataset.load, runs)
+        finally:
+            del os.environ[DATASET_CACHE]
 
 
 def ratio(values: list[float], i: int) -> str:
@@ -116,13 +134,14 @@ def part_one(work: Path, largest: int, targets: int, runs: int, measure: bool = 
     fmax = [max(r["filters"].values()) for r in rows]
     print(
         "\n| regions | targets | load+validate targets.csv (s) | growth | all 4 tables (s) | all checks (s) | growth "
-        "| filter update, median (ms) | growth | slowest filter (ms) |"
+        "| filter update, median (ms) | growth | slowest filter (ms) | cached load (s) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for i, r in enumerate(rows):
         print(
             f"| {r['regions']} | {r['targets']:,} | {load[i]:.3f} | {ratio(load, i)} | {load_all[i]:.3f} "
-            f"| {checks[i]:.2f} | {ratio(checks, i)} | {fmed[i] * 1000:.1f} | {ratio(fmed, i)} | {fmax[i] * 1000:.1f} |"
+            f"| {checks[i]:.2f} | {ratio(checks, i)} | {fmed[i] * 1000:.1f} | {ratio(fmed, i)} | {fmax[i] * 1000:.1f} "
+            f"| {r['cached_load']:.3f} |"
         )
     last = rows[-1]
     print(
@@ -172,9 +191,18 @@ t = time.perf_counter(); page_text(); out["page_text"] = time.perf_counter() - t
 t = time.perf_counter(); digest = render.inputs_digest(); out["fingerprint"] = time.perf_counter() - t
 from sti_targets.dataset.loaders import Dataset
 from sti_targets.publish.pages import Site
+import os, tempfile
+from sti_targets.dataset.loaders import DATASET_CACHE
 book = Dataset.load(); site = Site.of(book.regions, book.documents, digest)
+cache = tempfile.mkdtemp() + "/dataset.pickle"; book.save(cache); os.environ[DATASET_CACHE] = cache
 reports = [job for job in jobs if job.name != "compare" and not job.is_source]
 out["report"] = [render.render_one(job, 900, site)[0].seconds for job in reports]
+
+def peak(pid):  # peak resident memory, MB
+    status = open(f"/proc/{pid}/status").read()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+out["worker_mb"] = peak(os.getpid())
+out["kernel_mb"] = peak(render._warm["km"].provisioner.process.pid)
 if __import__("os").environ.get("BENCH_COMPARISON"):
     outcome = render.render_one(jobs[-1], 1800, site)[0]
     out["comparison"] = [outcome.seconds, outcome.status, outcome.error[:80]]
@@ -264,6 +292,29 @@ def part_two(work: Path, full: Path, sizes: list[int], jobs_values: list[int], c
     )
 
 
+def part_three(work: Path, sizes: list[int], targets: int) -> None:
+    """Per-report cost and peak memory on projects of each size, and the extrapolation to 3,000."""
+    from sti_targets.dataset.synthetic import generate, region_id
+
+    print("\nregion reports as a render worker runs them (warm kernel, dataset cache), by project size:")
+    print("| regions | first report (s, new kernel) | next reports (s, warm) | worker peak (MB) | kernel peak (MB) |")
+    print("|---:|---:|---:|---:|---:|")
+    points = []
+    for n in sizes:
+        root = generate(work / f"probe{n}", n, targets)
+        p = probe(root, [region_id(i) for i in range(1, 5)])
+        warm = statistics.median(p["report"][1:])
+        points.append((n, warm))
+        print(f"| {n} | {p['report'][0]:.1f} | {warm:.2f} | {p['worker_mb']:.0f} | {p['kernel_mb']:.0f} |", flush=True)
+    if len(points) > 1:
+        a, b = fit(points)
+        per_report = a + b * 3000
+        print(
+            f"warm report = {a:.2f} s + {b * 1000:.3f} ms x regions; at 3,000 regions {per_report:.2f} s per report, "
+            f"so 3,000 reports on 2 workers ~ {3000 * per_report / 2 / 60:.0f} min (CPU-bound: 2 cores)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-regions", type=int, default=3000)
@@ -281,6 +332,7 @@ def main() -> None:
     parser.add_argument("--no-render", action="store_true", help="skip the render part")
     parser.add_argument("--render-only", action="store_true", help="skip the data figures (part 1)")
     parser.add_argument("--with-comparison", action="store_true", help="also time the comparison notebook at full size")
+    parser.add_argument("--probe-sizes", type=int, nargs="*", default=[], help="project sizes for part 3")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="sti-scale-") as tmp:
@@ -288,6 +340,8 @@ def main() -> None:
         full = part_one(work, args.max_regions, args.targets, args.runs, measure=not args.render_only)
         if not args.no_render:
             part_two(work, full, args.render_regions, args.jobs, args.with_comparison)
+        if args.probe_sizes:
+            part_three(work, args.probe_sizes, args.targets)
 
 
 if __name__ == "__main__":

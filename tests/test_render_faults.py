@@ -4,7 +4,8 @@ half-written file, marks the failure, exits non-zero, and a second run renders w
 
 The faults are injected through a test copy of the region notebook with one extra cell that
 obeys the STI_FAULT environment variable (``raise:<region>``, ``kill:<region>``, ``sleep:<region>``);
-the product's notebooks have no such cell.
+the product's notebooks have no such cell. Every fault is tried on both executors: the local
+process pool and Dask distributed (``--scheduler local``: a LocalCluster of two workers).
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ if fault == "kill:" + region_id:
 if fault == "sleep:" + region_id:
     time.sleep(300)"""
 OLD = "<html><body>previous report of jiangxi</body></html>"
+ENGINES = {"pool": [], "dask": ["--scheduler", "local"]}
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def engine(request) -> list[str]:
+    """The extra arguments that choose the executor."""
+    return ENGINES[request.param]
 
 
 @pytest.fixture
@@ -48,7 +56,9 @@ def faulty(project_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     return project_copy, out
 
 
-def render(root: Path, out: Path, fault: str = "", **popen) -> subprocess.CompletedProcess | subprocess.Popen:
+def render(
+    root: Path, out: Path, fault: str = "", engine: list[str] = [], **popen
+) -> subprocess.CompletedProcess | subprocess.Popen:
     args = [
         sys.executable,
         "-m",
@@ -62,6 +72,7 @@ def render(root: Path, out: Path, fault: str = "", **popen) -> subprocess.Comple
         str(out),
         "--jobs",
         "2",
+        *engine,
     ]
     env = {**os.environ, "STI_TARGETS_ROOT": str(root), "STI_FAULT": fault}
     if popen:
@@ -81,9 +92,9 @@ def status(out: Path, name: str) -> str:
 @pytest.mark.parametrize(
     "fault,error", [("raise", "RuntimeError: deliberate failure for jiangxi"), ("kill", "DeadKernelError")]
 )
-def test_failing_region_keeps_its_previous_report_and_others_render(faulty, fault, error):
+def test_failing_region_keeps_its_previous_report_and_others_render(faulty, fault, error, engine):
     root, out = faulty
-    result = render(root, out, f"{fault}:jiangxi")
+    result = render(root, out, f"{fault}:jiangxi", engine)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "summary: 2 rendered, 1 FAILED" in result.stdout and error in result.stdout
@@ -92,15 +103,15 @@ def test_failing_region_keeps_its_previous_report_and_others_render(faulty, faul
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "FAILED — previous report kept" in index
     assert status(out, "jiangxi") == "failed"
-    again = render(root, out)
+    again = render(root, out, engine=engine)
     assert again.returncode == 0, again.stderr
     assert "summary: 1 rendered, 2 up to date" in again.stdout  # only the failed region
     assert "previous report of jiangxi" not in (out / "jiangxi.html").read_text(encoding="utf-8")
 
 
-def test_ctrl_c_keeps_previous_reports_and_writes_no_half_file(faulty):
+def test_ctrl_c_keeps_previous_reports_and_writes_no_half_file(faulty, engine):
     root, out = faulty
-    process = render(root, out, "sleep:jiangxi", start_new_session=True)
+    process = render(root, out, "sleep:jiangxi", engine, start_new_session=True)
     deadline = time.monotonic() + 240
     progress = ""
     ruijin_done = re.compile(r"\] ruijin\s")  # its report's line, not its source page's
@@ -112,27 +123,30 @@ def test_ctrl_c_keeps_previous_reports_and_writes_no_half_file(faulty):
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
+    assert "never retrieved" not in stderr and "DeadKernelError" not in stderr  # one clear line, no asyncio noise
+    said = [line for line in stderr.splitlines() if line.strip() and not line.startswith("[")]  # but progress
+    assert len(said) == 1 and said[0].startswith("interrupted: "), stderr
     assert_nothing_lost(out)
     assert status(out, "jiangxi") in ("interrupted", "failed")
     assert "INTERRUPTED" in (out / "index.html").read_text(encoding="utf-8") or status(out, "jiangxi") == "failed"
-    again = render(root, out)
+    again = render(root, out, engine=engine)
     assert again.returncode == 0, again.stderr
     assert "jiangxi      ok" in again.stderr
     assert not re.search(r"\] ruijin\s", again.stderr)  # ruijin's report had finished (its source page is another line)
     assert "previous report of jiangxi" not in (out / "jiangxi.html").read_text(encoding="utf-8")
 
 
-def test_output_that_cannot_be_written_is_refused_before_any_work(faulty, tmp_path):
+def test_output_that_cannot_be_written_is_refused_before_any_work(faulty, tmp_path, engine):
     root, out = faulty
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    result = render(root, blocker / "reports")
+    result = render(root, blocker / "reports", engine=engine)
     assert result.returncode == 1
     assert "cannot be written" in result.stderr and "Traceback" not in result.stderr
     if os.geteuid() != 0:  # root writes through permission bits
         out.chmod(0o555)
         try:
-            result = render(root, out)
+            result = render(root, out, engine=engine)
             assert result.returncode == 1 and "cannot be written" in result.stderr
         finally:
             out.chmod(0o755)

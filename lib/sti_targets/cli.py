@@ -46,17 +46,19 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr, flush=True)
 
     try:
-        outcomes = render_reports(args.region, args.output, args.jobs, args.timeout, args.force, log=log)
+        outcomes = render_reports(
+            args.region, args.output, args.jobs, args.timeout, args.force, log=log, scheduler=args.scheduler
+        )
     except UnknownRegion as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (render's Terminated)
         print(
             "interrupted: no report was half-written; earlier reports are intact and the index marks "
             "what was not rendered. Run the command again to render what is missing.",
             file=sys.stderr,
         )
-        return 130
+        return 128 + getattr(exc, "signum", 2)
     print(summarize(outcomes))
     return 0 if all(o.status in ("ok", "kept") for o in outcomes) else 1
 
@@ -128,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"seconds one notebook may run, 1 to {DAY} (default: 600)",
     )
     p.add_argument("--force", action="store_true", help="render even reports that are up to date")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run the notebooks on Dask distributed: a scheduler's address (tcp://HOST:8786), or 'local' "
+        "for a cluster of --jobs workers on this machine (needs the [cluster] extra)",
+    )
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("explore", help="serve notebooks/explore.ipynb as a dashboard (Voilà) on 127.0.0.1")
     from .publish.dashboard import add_arguments, run_explore

@@ -6,12 +6,17 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import DataError, Problem, display_path
-from .loaders import load_indicators, load_regions, read_documents, read_targets
+from .loaders import Dataset, load_indicators, load_regions, read_documents, read_targets
 from .provenance import check_provenance, check_sources
 
 
 def run_checks(data_dir: Path | str | None = None) -> list[Problem]:
     """All problems in a data folder (default: the project's data/); empty when all hold."""
+    return check_and_load(data_dir)[0]
+
+
+def check_and_load(data_dir: Path | str | None = None) -> tuple[list[Problem], Dataset | None]:
+    """run_checks, and the tables it validated (as Dataset.load gives them) when all hold."""
     data = Path(data_dir) if data_dir is not None else paths.DATA
     problems: list[Problem] = []
 
@@ -28,8 +33,9 @@ def run_checks(data_dir: Path | str | None = None) -> list[Problem]:
     if documents is not None:
         problems += check_sources(documents, display_path(data / "documents.csv"), data)
     if regions is None or indicators is None or documents is None:
-        return problems
+        return problems, None
     targets = attempt(read_targets, data / "targets.csv", regions=regions, indicators=indicators, documents=documents)
-    if targets is not None:
-        problems += check_provenance(targets, documents, display_path(data / "targets.csv"), data)
-    return problems
+    if targets is None:
+        return problems, None
+    problems += check_provenance(targets, documents, display_path(data / "targets.csv"), data)
+    return problems, None if problems else Dataset(targets.reset_index(drop=True), regions, indicators, documents.reset_index(drop=True))

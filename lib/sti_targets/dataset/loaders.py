@@ -8,6 +8,8 @@ integers for years. Bad input raises DataError naming file, line, column and val
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,6 +235,9 @@ def _to_simplified_all(texts: list[str]) -> list[str]:
     return [converted[t] for t in texts]
 
 
+DATASET_CACHE = "STI_TARGETS_DATASET_CACHE"
+
+
 @dataclass
 class Dataset:
     """The four curated tables, loaded and validated once, each against the others."""
@@ -244,11 +249,22 @@ class Dataset:
 
     @classmethod
     def load(cls) -> Dataset:
+        """The project's tables; from the cache that ``STI_TARGETS_DATASET_CACHE`` names when it is
+        set (render writes one per run, keyed on its inputs' digest, so each kernel skips validation)."""
+        cache = os.environ.get(DATASET_CACHE)
+        if cache:
+            with open(cache, "rb") as f:
+                return pickle.load(f)
         regions = load_regions()
         indicators = load_indicators()
         documents = load_documents(regions=regions)
         targets = load_targets(regions=regions, indicators=indicators, documents=documents)
         return cls(targets, regions, indicators, documents)
+
+    def save(self, path: Path) -> None:
+        """Write the typed tables for ``load`` to read through ``STI_TARGETS_DATASET_CACHE``."""
+        with open(path, "wb") as f:
+            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
 
     def region_ids(self) -> list[str]:
         """Regions that have at least one document, sorted."""

@@ -9,32 +9,55 @@ notebook, library, templates, parameters) are unchanged since their last success
 render are kept as they are unless ``force`` is given, so running again renders what
 is missing, failed or out of date. Besides the notebooks' pages, every document gets
 a source page (sources/<doc_id>.html, see sources.py), under the same guarantees.
+
+Fixed costs are paid once per run or per worker, not per report: the parent validates the data
+once and writes the typed tables to a cache that every kernel loads instead of validating again
+(``STI_TARGETS_DATASET_CACHE``); each worker keeps one kernel warm and runs each report in a fresh
+namespace (``FRESH_NAMESPACE``: what the library imported stays, nothing a report defined does).
+Workers and kernels die with the parent; SIGTERM is handled like Ctrl-C. A lock on the output
+folder makes a second render into it wait, so the manifest and index keep every render's pages.
+Jobs run in a local process pool, or on Dask distributed (``scheduler``: an address, or "local"
+for a LocalCluster on 127.0.0.1); either way the parent checks, writes and indexes.
 """
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import hashlib
 import json
+import logging
 import os
+import shutil
 import signal
+import socket
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from uuid import uuid4
 
 from .. import paths
 from ..atomic import atomic_write
 from ..chinese.fonts import cjk_chars, font_face_css
+from ..dataset.loaders import DATASET_CACHE
 from ..errors import DataError, Problem, UnknownRegion, display_path
 from .pages import TEMPLATES, Site, index_page, page_title, region_summaries, source_page, workbook_version
 from .webfont import embed, page_text
 
 MANIFEST = "manifest.json"
 KERNEL_START_ATTEMPTS = 3
+LOCAL = "local"  # --scheduler local: a LocalCluster on this machine
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# The first cell of every report: the kernel is reused, its namespace is not (the execution count
+# restarts too, so a report's outputs do not depend on what ran before it in the same kernel).
+FRESH_NAMESPACE = "get_ipython().reset(new_session=False)\nget_ipython().execution_count = 1"
+FRESH_TAG = "sti-fresh-namespace"
 
 
 @dataclass(frozen=True)
@@ -89,15 +112,16 @@ def fingerprint(job: Job, digest: str) -> str:
     return hashlib.sha256(json.dumps([digest, job.notebook, job.parameters], sort_keys=True).encode()).hexdigest()
 
 
-def plan_jobs(region_ids: list[str] | None = None) -> list[Job]:
+def plan_jobs(region_ids: list[str] | None = None, book=None) -> list[Job]:
     """The source page of every document (first: they are quick), the region reports asked for
     (all regions with a document by default) and the comparison. The comparison links every
-    document's source page, so those are always rendered (or kept)."""
+    document's source page, so those are always rendered (or kept). ``book``: the Dataset, if
+    loaded already."""
     from ..dataset.loaders import load_documents, load_regions
     from ..dataset.vocabulary import region_labels
 
-    regions = load_regions()
-    documents = load_documents(regions=regions)
+    regions = book.regions if book is not None else load_regions()
+    documents = book.documents if book is not None else load_documents(regions=regions)
     valid = sorted(set(documents["region_id"].astype(str)))
     unknown = [r for r in (region_ids or []) if r not in valid]
     if unknown:
@@ -159,14 +183,50 @@ def _kernel_manager_class(work: Path):
     return WorkFolderKernelManager
 
 
-def _execute(job: Job, executed: Path, timeout: int) -> None:
-    """papermill run, retrying a kernel that fails to start."""
+_warm: dict = {}  # this worker's kernel manager ("km") and its folder ("work"), reused across reports
+
+
+def _kernel() -> tuple:
+    """This worker's kernel manager (its kernel starts with the first report and stays up) and folder."""
+    if "km" not in _warm:
+        from multiprocessing.util import Finalize
+
+        work = Path(tempfile.mkdtemp(prefix="sti-kernel-"))
+        _warm.update(km=_kernel_manager_class(work)(kernel_name="python3"), work=work)
+        Finalize(None, _drop_kernel, exitpriority=10)  # (atexit does not run in pool workers)
+    return _warm["km"], _warm["work"]
+
+
+def _drop_kernel() -> None:
+    """Shut this worker's kernel down (after a failure, so the next report gets a new one, and at exit)."""
+    from jupyter_core.utils import run_sync
+
+    km, work = _warm.pop("km", None), _warm.pop("work", None)
+    if km is not None and km.has_kernel:
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 (a dead kernel may fail to shut down: it is gone all the same)
+            pass
+    if work is not None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _execute(job: Job, executed: Path, timeout: int) -> bool:
+    """papermill run in this worker's warm kernel, in a fresh namespace, retrying a kernel that fails
+    to start; True if a kernel was started for it. A failure drops the kernel (it may be dead or busy)."""
+    import nbformat
     import papermill
 
+    nb = nbformat.read(paths.NOTEBOOKS / job.notebook, as_version=4)
+    fresh = nbformat.v4.new_code_cell(FRESH_NAMESPACE, metadata={"tags": [FRESH_TAG]})
+    fresh.id = FRESH_TAG
+    nb.cells.insert(0, fresh)
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        km, _ = _kernel()
+        started = not km.has_kernel
         try:
             papermill.execute_notebook(
-                str(paths.NOTEBOOKS / job.notebook),
+                nb,
                 str(executed),
                 parameters=job.parameters,
                 kernel_name=paths.KERNEL,
@@ -175,13 +235,18 @@ def _execute(job: Job, executed: Path, timeout: int) -> None:
                 cwd=str(paths.PROJECT_ROOT),
                 start_timeout=60,
                 execution_timeout=timeout,
-                kernel_manager_class=_kernel_manager_class(executed.parent),
+                km=km,
             )
-            return
+            return started
         except RuntimeError as exc:  # nbclient: "Kernel died before replying to kernel_info" and the like
+            _drop_kernel()
             if "kernel" not in str(exc).lower() or attempt == KERNEL_START_ATTEMPTS:
                 raise
             time.sleep(0.5 * attempt)
+        except BaseException:
+            _drop_kernel()
+            raise
+    raise AssertionError("unreachable")
 
 
 @lru_cache(maxsize=1)
@@ -198,9 +263,8 @@ def _html_exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True), enabled=True
-    )
+    hidden = {"parameters", "injected-parameters", FRESH_TAG}
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=hidden, enabled=True), enabled=True)
     return exporter
 
 
@@ -215,12 +279,19 @@ def export_html(executed: Path, job: Job, site: Site) -> str:
     return body
 
 
+@lru_cache(maxsize=1)
+def _dataset():
+    """The tables, once per worker (from the run's cache: see Dataset.load)."""
+    from ..dataset.loaders import Dataset
+
+    return Dataset.load()
+
+
 def render_source(job: Job, site: Site) -> str:
     """A document's source page (without its font: see PageFont.own)."""
-    from ..dataset.loaders import Dataset
     from .sources import source_view
 
-    book = Dataset.load()
+    book = _dataset()
     doc = book.documents.set_index(book.documents["doc_id"].astype(str), drop=False).loc[job.parameters["doc_id"]]
     region = next(r for r in site.regions if r.region_id == str(doc["region_id"]))
     return source_page(doc, source_view(doc, book.targets), region, site)
@@ -230,24 +301,29 @@ def render_one(job: Job, timeout: int, site: Site) -> tuple[Outcome, str | None]
     """Execute one notebook and export it, or build a source page (runs in a worker process);
     the parent writes the HTML."""
     started = time.perf_counter()
-    signal.signal(signal.SIGALRM, _timeout)
-    signal.alarm(timeout)
+    alarm = threading.current_thread() is threading.main_thread()  # (a Dask worker runs tasks in a thread)
+    if alarm:
+        signal.signal(signal.SIGALRM, _timeout)
+        signal.alarm(timeout)
     try:
         if job.is_source:
             html = render_source(job, site)
             return Outcome(job.name, "ok", time.perf_counter() - started), html
-        with tempfile.TemporaryDirectory(prefix="sti-render-") as work:
-            executed = Path(work) / f"{job.name}.ipynb"
+        executed = _kernel()[1] / f"{job.name}.ipynb"
+        try:
             t0 = time.perf_counter()
-            _execute(job, executed, timeout)
+            new_kernel = _execute(job, executed, timeout)
             t1 = time.perf_counter()
             html = export_html(executed, job, site)
-            timings = {"execute": t1 - t0, "export": time.perf_counter() - t1}
+        finally:
+            executed.unlink(missing_ok=True)
+        timings = {"execute": t1 - t0, "export": time.perf_counter() - t1, "new_kernel": float(new_kernel)}
         return Outcome(job.name, "ok", time.perf_counter() - started, timings=timings), html
     except Exception as exc:  # a failed region is reported, not raised: the others go on
         return Outcome(job.name, "failed", time.perf_counter() - started, error=_summary(exc)), None
     finally:
-        signal.alarm(0)
+        if alarm:
+            signal.alarm(0)
 
 
 class PageFont:
@@ -278,14 +354,32 @@ def _summary(exc: BaseException) -> str:
 
 
 def _init_worker() -> None:
-    """Workers leave Ctrl-C to the parent, and on the parent's SIGTERM unwind (removing their
-    temporary folders and shutting down their kernels) instead of dying on the spot."""
+    """Workers die with the parent (even after its kill -9), leave Ctrl-C to it, and on its
+    SIGTERM remove their folder and exit at once; their kernels (ipykernel polls its parent)
+    follow them. Unwinding instead would leave asyncio printing the dying kernel's errors."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before prctl
+        os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_worker)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
 
 
 def _exit_worker(signum, frame):
-    raise SystemExit(128 + signum)
+    work = _warm.get("work")
+    if work is not None:
+        shutil.rmtree(work, ignore_errors=True)
+    os._exit(128 + signum)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C."""
+
+    signum = signal.SIGTERM
+
+
+def _terminate(signum, frame):
+    raise Terminated()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -314,6 +408,128 @@ def read_manifest(output: Path) -> dict:
         return {}
 
 
+class PoolEngine:
+    """Jobs in a process pool on this machine."""
+
+    def __init__(self, jobs: int):
+        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
+
+    def submit(self, job: Job, timeout: int, site: Site, digest: str):
+        return self.pool.submit(render_one, job, timeout, site)
+
+    def wait(self, pending: set) -> tuple[set, set]:
+        return wait(pending, return_when=FIRST_COMPLETED)
+
+    def stop(self) -> None:
+        _stop(self.pool)
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+
+class DaskEngine:
+    """Jobs on Dask distributed: a scheduler's address, or LOCAL for a LocalCluster on 127.0.0.1
+    with ``jobs`` single-threaded workers. Each worker must have the same inputs (digest)."""
+
+    def __init__(self, scheduler: str, jobs: int, digest: str):
+        import dask
+        from distributed import Client, LocalCluster
+
+        dask.config.set({"distributed.scheduler.allowed-failures": 0, "logging.distributed": "error"})
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        self.cluster, self.submitted = None, []
+        try:
+            if scheduler == LOCAL:
+                previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # its processes inherit: Ctrl-C is ours
+                try:
+                    self.cluster = LocalCluster(
+                        n_workers=jobs, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+                    )
+                finally:
+                    signal.signal(signal.SIGINT, previous)
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(scheduler, timeout=30)
+        except OSError as exc:
+            raise DataError([Problem(scheduler, f"no Dask scheduler answers there: {exc}")]) from None
+        wrong = {w: d for w, d in self.client.run(worker_digest).items() if d != digest}
+        if wrong:
+            self.close()
+            raise DataError(
+                [
+                    Problem(w, f"refused: its inputs' digest {d[:12]} differs from this render's {digest[:12]}")
+                    for w, d in sorted(wrong.items())
+                ]
+            )
+
+    def submit(self, job: Job, timeout: int, site: Site, digest: str):
+        future = self.client.submit(render_remote, job, timeout, site, digest, key=f"render-{job.name}-{uuid4().hex}")
+        self.submitted.append(future)
+        return future
+
+    def wait(self, pending: set) -> tuple[set, set]:
+        from distributed import wait as dask_wait
+
+        done = dask_wait(list(pending), return_when="FIRST_COMPLETED")
+        return set(done.done), set(done.not_done)
+
+    def stop(self) -> None:
+        """Cancel the cluster's tasks; a LocalCluster's workers are killed, not waited for (a task
+        that runs a notebook does not stop when cancelled)."""
+        self.client.cancel(self.submitted, force=True)
+        if self.cluster is not None:
+            for nanny in list(self.cluster.workers.values()):
+                process = getattr(getattr(nanny, "process", None), "process", None)
+                if process is not None and process.pid:
+                    os.kill(process.pid, signal.SIGKILL)
+        self.close(timeout=10)
+
+    def close(self, timeout: float | None = None) -> None:
+        try:
+            self.client.close(timeout=timeout)
+            if self.cluster is not None:
+                self.cluster.close(timeout=timeout)
+        except Exception:  # noqa: BLE001 (a cluster stopped by force may time out closing: its work is done)
+            if timeout is None:
+                raise
+
+
+@lru_cache(maxsize=1)
+def worker_digest() -> str:
+    """The inputs' digest where this worker runs (computed once per worker process)."""
+    return inputs_digest()
+
+
+def render_remote(job: Job, timeout: int, site: Site, digest: str) -> tuple[Outcome, str | None]:
+    """render_one on a Dask worker: refused unless its inputs are the parent's; its kernels read
+    the tables from a cache the worker writes once."""
+    own = worker_digest()
+    if own != digest:
+        raise RuntimeError(
+            f"worker on {socket.gethostname()} refused: its inputs' digest {own[:12]} differs from {digest[:12]}"
+        )
+    if not os.environ.get(DATASET_CACHE):
+        cache = Path(tempfile.mkdtemp(prefix="sti-dataset-")) / f"dataset-{own[:16]}.pickle"
+        _dataset().save(cache)
+        os.environ[DATASET_CACHE] = str(cache)
+    return render_one(job, timeout, site)
+
+
+class OutputLock:
+    """An exclusive lock on the output folder for one render: a second render into it waits."""
+
+    def __init__(self, output: Path, log):
+        self.fd = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"waiting for the other render into {display_path(output)} to finish")
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        os.close(self.fd)  # (closing the last descriptor releases the lock)
+
+
 def render_reports(
     region_ids: list[str] | None = None,
     output: Path | str | None = None,
@@ -321,23 +537,45 @@ def render_reports(
     timeout: int = 600,
     force: bool = False,
     log=print,
+    scheduler: str | None = None,
 ) -> list[Outcome]:
     """Render the reports; returns one Outcome per report (see the module docstring)."""
-    from ..dataset.checks import run_checks
-    from ..dataset.loaders import Dataset
+    from ..dataset.checks import check_and_load
 
     output = Path(output) if output is not None else paths.REPORTS
-    planned = plan_jobs(region_ids)
-    problems = run_checks()
+    problems, book = check_and_load()
     if problems:
         raise DataError(problems)
+    planned = plan_jobs(region_ids, book)
     check_writable(output)
     check_writable(output / "sources")
-    manifest = read_manifest(output)
+    main = threading.current_thread() is threading.main_thread()
+    previous_term = signal.signal(signal.SIGTERM, _terminate) if main else None
+    lock = OutputLock(output, log)
+    run = Path(tempfile.mkdtemp(prefix="sti-render-"))
+    previous_cache = os.environ.get(DATASET_CACHE)
+    try:
+        digest = inputs_digest()
+        cache = run / f"dataset-{digest[:16]}.pickle"
+        book.save(cache)
+        os.environ[DATASET_CACHE] = str(cache)  # for the kernels: their Dataset.load reads it
+        return _render(planned, output, jobs or os.cpu_count(), timeout, force, log, scheduler, book, digest)
+    finally:
+        if previous_cache is None:
+            os.environ.pop(DATASET_CACHE, None)
+        else:
+            os.environ[DATASET_CACHE] = previous_cache
+        shutil.rmtree(run, ignore_errors=True)
+        lock.release()
+        if main:
+            signal.signal(signal.SIGTERM, previous_term)
+
+
+def _render(planned, output, jobs, timeout, force, log, scheduler, book, digest) -> list[Outcome]:
+    """render_reports under the output's lock, with the data checked and cached."""
+    manifest = read_manifest(output)  # (read under the lock: a render that ran meanwhile is kept)
     outcomes: dict[str, Outcome] = {}
     todo = []
-    digest = inputs_digest()
-    book = Dataset.load()
     site = Site.of(book.regions, book.documents, digest)
     summaries = region_summaries(book.regions, book.documents, book.targets, site)
     for job in planned:
@@ -352,29 +590,36 @@ def render_reports(
             outcomes[job.name] = Outcome(job.name, "kept", fingerprint=fp)
         else:
             todo.append((job, fp))
+    where = f"on Dask ({scheduler})" if scheduler else f"with {jobs} jobs"
     log(
         f"rendering {len(todo)} of {len(planned)} reports into {display_path(output)} "
-        f"with {jobs or os.cpu_count()} jobs ({len(planned) - len(todo)} up to date)"
+        f"{where} ({len(planned) - len(todo)} up to date)"
     )
     done = 0
     with ThreadPoolExecutor(max_workers=1) as font_pool:
         font = PageFont(font_pool)
-        pool = ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), initializer=_init_worker)
+        engine = None
         try:
-            futures = {pool.submit(render_one, job, timeout, site): (job, fp) for job, fp in todo}
+            engine = DaskEngine(scheduler, jobs, digest) if scheduler else PoolEngine(jobs)
+            futures = {engine.submit(job, timeout, site, digest): (job, fp) for job, fp in todo}
             pending = set(futures)
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                finished, pending = engine.wait(pending)
                 for future in finished:
                     job, fp = futures[future]
                     outcome = _save(future, job, fp, output, font)
                     outcomes[job.name] = outcome
                     done += 1
                     detail = f"  {outcome.error}" if outcome.error else ""
-                    log(f"[{done}/{len(todo)}] {job.name:<12} {outcome.status:<6} {outcome.seconds:6.1f} s{detail}")
-            pool.shutdown()
+                    kernel = "  (new kernel)" if outcome.timings.get("new_kernel") else ""
+                    log(
+                        f"[{done}/{len(todo)}] {job.name:<12} {outcome.status:<6} {outcome.seconds:6.1f} s"
+                        f"{kernel}{detail}"
+                    )
+            engine.close()
         except KeyboardInterrupt:
-            _stop(pool)
+            if engine is not None:
+                engine.stop()
             for job, _ in todo:
                 outcomes.setdefault(job.name, Outcome(job.name, "interrupted", error="render interrupted"))
             raise
@@ -387,7 +632,7 @@ def _save(future, job: Job, fp: str, output: Path, font: PageFont) -> Outcome:
     """Write a finished job's page (with its font) into place; a worker that died is a failure."""
     try:
         outcome, html = future.result()
-    except Exception as exc:  # the worker process itself died (killed, out of memory)
+    except Exception as exc:  # the worker process itself died (killed, out of memory), or was refused
         return Outcome(job.name, "failed", error=_summary(exc), fingerprint=fp)
     outcome.fingerprint = fp
     if html is not None:
