@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import stat
 from pathlib import Path
@@ -14,12 +15,7 @@ from sti_targets.dataset.register import detect_script
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "tests" / "fixtures" / "plans" / "fuliang_2024-2026_action_plan.txt"
-GOOD = [
-    "--region", "fuliang", "--title-zh", "浮梁县科技创新能力提升三年行动方案", "--title-en", "Fuliang action plan",
-    "--issuer", "浮梁县人民政府", "--issued", "2024-03", "--period", "2024-2026", "--kind", "action plan",
-    "--name-zh", "浮梁县", "--name-en", "Fuliang", "--level", "county", "--parent", "jingdezhen",
-    "--admin-code", "360222",
-]  # fmt: skip
+GOOD = json.loads((PLAN.parent / "fuliang_add_options.json").read_text(encoding="utf-8"))  # a new county
 
 
 @pytest.fixture
