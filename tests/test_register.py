@@ -45,9 +45,9 @@ def test_add_registers_source_rows_and_review_file(data, capsys):
     assert regions[-1] == "fuliang,浮梁县,Fuliang,county,jingdezhen,景德镇市,Jingdezhen,Jiangxi,360222"
     review = (data / "review" / "fuliang_2024_2026.csv").read_text(encoding="utf-8").splitlines()
     assert review[0].startswith("candidate,decision,related,origin,target_id,")
-    assert len(review) == 17 and "全社会研发经费投入强度达到2.2%以上" in review[1]
+    assert len(review) == 18 and "全社会研发经费投入强度达到2.2%以上" in review[1]
     assert run_checks(data) == []
-    assert "16 candidates" in capsys.readouterr().out
+    assert "17 candidates" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

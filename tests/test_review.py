@@ -41,12 +41,12 @@ def targets(data: Path) -> list[dict]:
 
 def test_decisions_are_saved_and_a_new_review_resumes_where_it_stopped(data):
     review = Review(DOC, data)
-    assert review.progress() == (0, 16)
+    assert review.progress() == (0, 17)
     first = review.next_open()
     review.decide(first, "accept", {"unit": "%"})
     review.decide(review.next_open(first), "skip")
     again = Review(DOC, data)
-    assert again.progress() == (1, 16)
+    assert again.progress() == (1, 17)
     assert again.row(first)["decision"] == "accept"
     assert again.next_open() == "c003"  # the skipped c002 waits until the open ones are done
 
@@ -103,7 +103,7 @@ def test_commit_numbers_folds_restatements_and_keeps_a_backup(data):
     result = review.commit()
     assert result.ok, result.message
     rows = [r for r in targets(data) if r["region_id"] == "fuliang"]
-    assert [r["target_id"] for r in rows] == [f"fuliang-{n:03d}" for n in range(1, 15)]
+    assert [r["target_id"] for r in rows] == [f"fuliang-{n:03d}" for n in range(1, 16)]
     assert [r["quote"] for r in rows][:2] == ["全社会研发经费投入强度达到2.2%以上", "高新技术企业总数达到60家"]
     assert "also stated at offset" in rows[8]["note"] and "柔性引进专家团队5个" in rows[8]["note"]
     assert (data / "indicators.csv").read_text(encoding="utf-8").splitlines()[-1].startswith("st_guidance_fund,")
