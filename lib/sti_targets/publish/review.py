@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from ..analysis.review import Review, ReviewError
 from ..dataset.vocabulary import CATEGORIES, COMPARATORS, PLATFORM_LEVELS, TARGET_TYPES
+from .explorer import font_css
 
 TEXT_FIELDS = ("value", "value_high", "unit", "target_year", "baseline_value", "baseline_year", "conflict")
 CHOICE_FIELDS = {  # "" first: a field extraction left empty stays visibly empty, and the commit names it
@@ -79,7 +80,7 @@ class ReviewView:
         self.show(self.current)
         self.box = w.VBox(
             [
-                w.HTML(CSS),
+                w.HTML(font_css(review.source) + CSS),
                 w.HTML(f"<h3>{escape(review.document['title_zh'])} · {escape(review.doc_id)}</h3>"),
                 self.progress,
                 w.HBox([self.picker, self.keys]),
