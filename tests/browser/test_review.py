@@ -81,6 +81,7 @@ def test_review_end_to_end(page, project, review_url, artifacts):
 
     targets = project / "data" / "targets.csv"
     before = targets.read_bytes()
+    line = before.count(b"\n") + 2  # c002, the second new row
     page.goto(review_url)
     page.wait_for_selector(PROGRESS, timeout=WIDGET_TIMEOUT)
     progress(page, "0 of 17 reviewed")
@@ -124,7 +125,8 @@ def test_review_end_to_end(page, project, review_url, artifacts):
     page.get_by_role("button", name="Commit 提交").click()
     expect(page.locator(STATUS)).to_contain_text("commit refused", timeout=60_000)
     expect(page.locator(STATUS)).to_contain_text("c002")
-    expect(page.locator(STATUS)).to_contain_text("value_high")
+    expect(page.locator(STATUS)).to_contain_text(f"targets.csv, line {line}, column value_high")
+    expect(page.locator(STATUS)).not_to_contain_text(str(project))  # no server path on the page
     assert targets.read_bytes() == before
     page.screenshot(path=str(artifacts / "review-refused.png"), full_page=True)
 

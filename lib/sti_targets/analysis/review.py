@@ -31,6 +31,7 @@ from ..dataset.provenance import read_source
 from ..dataset.schema import DOCUMENTS, ID_PATTERN, INDICATORS, NUMBER_PATTERN, TARGETS
 from ..dataset.staging import append_csv, check_staged, csv_lines, write_all
 from ..dataset.vocabulary import CATEGORIES, REVIEW_DECISIONS
+from ..errors import display_path
 
 META_COLUMNS = ["candidate", "decision", "related", "origin"]
 TARGET_COLUMNS = [f.name for f in TARGETS]
@@ -316,10 +317,11 @@ class Review:
         problems = check_staged(self.data, changes)
         if problems:
             lines = {first_line + i: r["candidate"] for i, (r, _) in enumerate(numbered)}
-            shown = []
+            shown, folder = [], display_path(self.data) + "/"  # the page names files of data/, no server path
             for p in problems[:8]:
                 who = lines.get(p.line) if p.file.endswith("targets.csv") else None
-                shown.append(f"{who}: {p}" if who else str(p))
+                text = str(p).replace(folder, "")
+                shown.append(f"{who}: {text}" if who else text)
             return CommitResult(False, "commit refused, targets.csv unchanged: " + " | ".join(shown))
         backups = self.data / "review" / "backups"
         n = 1 + sum(1 for _ in backups.glob(f"targets.{self.doc_id}.*.csv")) if backups.is_dir() else 1

@@ -212,6 +212,7 @@ class ReviewView:
         self.picker.options = labels
         self.picker.value = candidate
         self.other.options = [(label, cid) for label, cid in labels if cid != candidate]
+        self.other.value = next((cid for cid in review.neighbours(candidate, 1) if cid != candidate), None)
         before, head, number, tail, after = review.context(candidate)
         self.context.value = (
             f'<div class="sti-ctx">{escape(before)}<mark>{escape(head)}<b>{escape(number)}</b>{escape(tail)}</mark>'
