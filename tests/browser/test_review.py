@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sti_targets.publish.dashboard import free_port
@@ -139,6 +140,7 @@ def test_review_end_to_end(page, project, review_url, artifacts):
     expect(page.locator(STATUS)).to_contain_text("committed 14 targets (fuliang-001 to fuliang-014)", timeout=60_000)
     page.screenshot(path=str(artifacts / "review-committed.png"), full_page=True)
     assert page.errors == []
+    assert all(urlsplit(url).hostname == "127.0.0.1" for url in page.requests if not url.startswith("data:"))
 
     rows = targets.read_text(encoding="utf-8").splitlines()
     assert targets.read_bytes().startswith(before) and len(rows) == before.count(b"\n") + 14
