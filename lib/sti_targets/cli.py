@@ -79,6 +79,80 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return run_evaluate()
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from .dataset.register import REGION_FIELDS, NewDocument, NewRegion, RegisterError, register_document
+
+    region = NewRegion(args.name_zh, args.name_en, args.level, args.parent, args.admin_code, args.province)
+    if sys.stdin.isatty():  # only a person at a terminal is asked for what the options left out
+        _ask_missing(args, region, REGION_FIELDS)
+    doc = NewDocument(
+        file=args.file,
+        region_id=args.region,
+        title_zh=args.title_zh or "",
+        title_en=args.title_en or "",
+        issuer=args.issuer or "",
+        issued=args.issued or "",
+        period=args.period or "",
+        kind=args.kind or "",
+        doc_id=args.doc_id,
+        script=args.script,
+        source_note=args.source_note or "",
+        source_url=args.source_url or "",
+        retrieved=args.retrieved or "",
+        region=region,
+    )
+    try:
+        done = register_document(doc, args.data)
+    except RegisterError as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    print(
+        f"registered {done.doc_id}: source {done.source.name} (read-only), documents.csv"
+        f"{' and regions.csv' if done.new_region else ''}; {done.candidates} candidates to review in "
+        f"review/{done.review.name}. Next: sti-targets review {done.doc_id}"
+    )
+    return 0
+
+
+def _ask_missing(args: argparse.Namespace, region, region_fields: tuple[str, ...]) -> None:
+    """Prompt for the document's required options that were not given, and for a new region's."""
+    from .dataset.csvfiles import read_table
+    from .dataset.schema import REGIONS
+    from .paths import DATA
+
+    for name in ("title_zh", "title_en", "issuer", "issued", "period", "kind"):
+        if not getattr(args, name):
+            setattr(args, name, input(f"{name.replace('_', ' ')}: ").strip())
+    data = DATA if args.data is None else args.data
+    known = set(read_table(f"{data}/regions.csv", [f.name for f in REGIONS])["region_id"])
+    if args.region not in known:
+        for name in (*region_fields, "parent_id"):
+            if not getattr(region, name):
+                setattr(region, name, input(f"new region {args.region}: {name.replace('_', ' ')}: ").strip() or None)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .analysis.review import Review, ReviewError
+    from .publish.dashboard import DashboardError, serve
+
+    try:
+        Review(args.doc_id)
+    except ReviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return serve(
+            args.port,
+            open_browser=args.open,
+            notebook="review.ipynb",
+            env={"STI_REVIEW_DOC": args.doc_id},
+            what=f"review of {args.doc_id}",
+        )
+    except DashboardError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
 def whole_number(low: int, high: int | None = None, what: str = ""):
     """An argparse type: a whole number from ``low`` to ``high``, else a message giving the range."""
 
@@ -148,6 +222,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=None, help="region_id to write in the rows")
     p.add_argument("--doc-id", default=None, help="doc_id to write in the rows")
     p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("add", help="register a new document: source, documents.csv, regions.csv, review file")
+    p.add_argument("file", help="the plan's plain text, UTF-8 (stored as-is, read-only)")
+    p.add_argument("--region", required=True, metavar="ID", help="region_id (new regions need the options below)")
+    p.add_argument("--doc-id", default=None, help="doc_id (default: <region>_<first year>[_<last year>])")
+    p.add_argument("--title-zh", default=None, help="title as published")
+    p.add_argument("--title-en", default=None, help="English title")
+    p.add_argument("--issuer", default=None, help="issuing body")
+    p.add_argument("--issued", default=None, help="issue date: YYYY, YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--period", default=None, help="years the plan covers: YYYY or YYYY-YYYY")
+    p.add_argument("--kind", default=None, help="five-year plan, action plan, implementation plan or work points")
+    p.add_argument("--script", default=None, help="zh-Hans or zh-Hant (default: detected with OpenCC)")
+    p.add_argument("--source-note", default=None, help="provenance and quirks of the copy")
+    p.add_argument("--source-url", default=None, help="where it was published")
+    p.add_argument("--retrieved", default=None, help="when the copy was retrieved: YYYY-MM-DD")
+    p.add_argument("--name-zh", default=None, help="new region: Chinese name")
+    p.add_argument("--name-en", default=None, help="new region: English name")
+    p.add_argument("--level", default=None, help="new region: province, prefecture or county")
+    p.add_argument("--parent", default=None, metavar="ID", help="new region: parent region_id in regions.csv")
+    p.add_argument("--admin-code", default=None, help="new region: GB/T 2260 code (six digits)")
+    p.add_argument("--province", default=None, help="new region: province in English (default: the parent's)")
+    p.add_argument("--data", default=None, help="data folder (default: the project's data/)")
+    p.set_defaults(func=cmd_add)
+    p = sub.add_parser("review", help="review a document's candidates in the browser (Voilà on 127.0.0.1)")
+    p.add_argument("doc_id", help="a document registered with `sti-targets add`")
+    p.add_argument("--port", type=whole_number(1, 65535), default=8867, help="port on 127.0.0.1 (default: 8867)")
+    p.add_argument("--open", action="store_true", help="open the page in the default web browser")
+    p.set_defaults(func=cmd_review)
     p = sub.add_parser("evaluate", help="precision and recall of extract against the curated targets")
     p.set_defaults(func=cmd_evaluate)
     return parser

@@ -132,3 +132,7 @@ def region_labels(regions: pd.DataFrame) -> pd.Series:
     """region_id -> 瑞金市 Ruijin."""
     ids = regions["region_id"].astype(str)
     return pd.Series((regions["name_zh"] + " " + regions["name_en"]).astype(str).to_numpy(), index=ids)
+
+
+# Decisions of a review (analysis/review.py): accept, reject, put off, or fold into another target's note.
+REVIEW_DECISIONS = ("accept", "reject", "skip", "restates")

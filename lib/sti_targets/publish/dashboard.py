@@ -61,15 +61,15 @@ class PortInUseError(DashboardError):
     pass
 
 
-def notebook_path() -> Path:
-    return paths.NOTEBOOKS / NOTEBOOK
+def notebook_path(notebook: str = NOTEBOOK) -> Path:
+    return paths.NOTEBOOKS / notebook
 
 
-def voila_argv(port: int, log_level: str = "WARN") -> list[str]:
+def voila_argv(port: int, log_level: str = "WARN", notebook: str = NOTEBOOK) -> list[str]:
     """The Voilà command-line options: the notebook, the loopback address, no browser, no
     other port if this one is taken, code cells stripped and tracebacks kept from the page."""
     return [
-        str(notebook_path()),
+        str(notebook_path(notebook)),
         f"--Voila.port={port}",
         f"--Voila.ip={HOST}",
         "--Voila.port_retries=0",
@@ -167,16 +167,20 @@ def start_dashboard(
     log: Path | str | None = None,
     timeout: float = START_TIMEOUT,
     log_level: str = "WARN",
+    notebook: str = NOTEBOOK,
+    env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen, str]:
     """Start Voilà on 127.0.0.1:``port`` (a free port if None) in a child process and wait
     until it answers; returns the process and the page's URL (with its token). Voilà's log
-    goes to ``log`` if given, else to this process's stderr. Stop it with :func:`stop_dashboard`."""
+    goes to ``log`` if given, else to this process's stderr. Stop it with :func:`stop_dashboard`.
+    ``notebook`` (under notebooks/) is what it serves; ``env`` reaches its kernel (its parameters:
+    the page cannot choose them)."""
     try:
         import voila  # noqa: F401
     except ImportError:
         raise DashboardError("Voilà is not installed in this environment: pip install -e . (or `make setup`)") from None
-    if not notebook_path().is_file():
-        raise DashboardError(f"no notebook at {notebook_path()}")
+    if not notebook_path(notebook).is_file():
+        raise DashboardError(f"no notebook at {notebook_path(notebook)}")
     port = free_port() if port is None else port
     if not port_is_free(port):
         raise PortInUseError(f"port {port} on {HOST} is already in use; choose another with --port N")
@@ -185,9 +189,9 @@ def start_dashboard(
     out: IO | None = open(log_path, "ab") if log_path is not None else None  # noqa: SIM115 (the child owns it)
     try:
         process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, *voila_argv(port, log_level)],
+            [sys.executable, "-c", _CHILD, *voila_argv(port, log_level, notebook)],
             cwd=paths.PROJECT_ROOT,
-            env={**os.environ, _TOKEN_ENV: token},
+            env={**os.environ, **(env or {}), _TOKEN_ENV: token},
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT if out is not None else None,
@@ -222,19 +226,25 @@ def stop_dashboard(process: subprocess.Popen, timeout: float = 20.0) -> None:
         process.wait()
 
 
-def serve(port: int | None = None, open_browser: bool = False) -> int:
+def serve(
+    port: int | None = None,
+    open_browser: bool = False,
+    notebook: str = NOTEBOOK,
+    env: dict[str, str] | None = None,
+    what: str = "explorer dashboard",
+) -> int:
     """Serve the dashboard until Ctrl-C (or SIGTERM); 0 when stopped so, 1 if Voilà stops by itself.
     The terminal shows the URL; Voilà's and the kernel's log go to a file named at startup."""
     port = DEFAULT_PORT if port is None else port
-    fd, name = tempfile.mkstemp(prefix="sti-explore-", suffix=".log")
+    fd, name = tempfile.mkstemp(prefix=f"sti-{Path(notebook).stem}-", suffix=".log")
     os.close(fd)
     log = Path(name)
-    print(f"starting the explorer dashboard on {HOST}:{port} (Voilà; log in {log}) ...", file=sys.stderr, flush=True)
+    print(f"starting the {what} on {HOST}:{port} (Voilà; log in {log}) ...", file=sys.stderr, flush=True)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     process = None
     try:
-        process, url = start_dashboard(port, log=log, log_level="INFO")
-        print(f"explorer dashboard: {url}", flush=True)
+        process, url = start_dashboard(port, log=log, log_level="INFO", notebook=notebook, env=env)
+        print(f"{what}: {url}", flush=True)
         print("(the token in the URL is kept in a cookie after the first visit; Ctrl-C stops)", file=sys.stderr)
         if open_browser:
             import webbrowser

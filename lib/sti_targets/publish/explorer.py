@@ -65,16 +65,17 @@ class Explorer:
         return ExplorerView(self.model).box
 
 
-def font_css() -> str:
-    """The CJK web font for every Chinese character the controls, charts and table can show, and the
-    Traditional form of each (a query typed in Traditional, 科貸通, shows in it too), used by every
-    widget (labels, options, buttons, the search box), so the page reads right without Chinese fonts."""
+def font_css(extra: str = "") -> str:
+    """The CJK web font for every Chinese character the controls, charts and table can show (and
+    ``extra``'s), and the Traditional form of each (a query typed in Traditional, 科貸通, shows in it
+    too), used by every widget (labels, options, buttons, the search box), so the page reads right
+    without Chinese fonts."""
     import opencc
 
     from ..chinese.fonts import FAMILY, cjk_chars, font_face_css
     from .webfont import page_text
 
-    text = page_text()
+    text = page_text() + extra
     chars = cjk_chars(text) | cjk_chars(opencc.OpenCC("s2t").convert(text))
     stack = f'"{FAMILY}", system-ui, sans-serif'
     return font_face_css(chars) + (
