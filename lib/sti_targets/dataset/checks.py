@@ -38,4 +38,6 @@ def check_and_load(data_dir: Path | str | None = None) -> tuple[list[Problem], D
     if targets is None:
         return problems, None
     problems += check_provenance(targets, documents, display_path(data / "targets.csv"), data)
-    return problems, None if problems else Dataset(targets.reset_index(drop=True), regions, indicators, documents.reset_index(drop=True))
+    return problems, None if problems else Dataset(
+        targets.reset_index(drop=True), regions, indicators, documents.reset_index(drop=True)
+    )
