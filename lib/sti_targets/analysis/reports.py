@@ -17,7 +17,17 @@ import pandas as pd
 
 from ..dataset.loaders import Dataset
 from ..dataset.provenance import check_provenance
-from ..dataset.vocabulary import CATEGORIES, CATEGORY_EN, CATEGORY_ZH, TARGET_TYPES, category_label, target_type_label
+from ..dataset.vocabulary import (
+    BINDINGNESS,
+    BINDINGNESS_ZH,
+    CATEGORIES,
+    CATEGORY_EN,
+    CATEGORY_ZH,
+    TARGET_TYPES,
+    bindingness_label,
+    category_label,
+    target_type_label,
+)
 from ..errors import UnknownRegion
 from . import summaries as analysis
 from .figures import (
@@ -30,6 +40,7 @@ from .figures import (
     text_colour,
 )
 from .palette import CATEGORY_COLOURS, TYPE_COLOURS
+from .summaries import BINDINGNESS as BINDINGNESS_COLUMN
 from .summaries import MARK_SEPARATOR, OTHER_READING, STRETCH, TYPE_COLUMN, Cell
 
 TABLE_CLASS = "dataframe sti-table"
@@ -37,6 +48,7 @@ ID_COLUMN = "target_id"
 ID_CLASS = ' class="sti-id"'
 CATEGORY_COLUMN = "category 类别"
 TYPE_OF_LABEL = {target_type_label(t): t for t in TARGET_TYPES}
+BINDINGNESS_LABELS = frozenset(bindingness_label(b) for b in BINDINGNESS)
 CATEGORY_OF_LABEL = {category_label(c): c for c in CATEGORIES}
 LEFT = "text-align:left;vertical-align:top"
 RIGHT = "text-align:right;vertical-align:top;white-space:nowrap"
@@ -94,6 +106,11 @@ def stretch_badge() -> str:
     return badge(STRETCH, None)
 
 
+def mark_badge(mark: str) -> str:
+    """The badge of a mark beside a target's type: stretch, or the bindingness the document states."""
+    return stretch_badge() if mark == STRETCH else badge(mark, None) if mark in BINDINGNESS_LABELS else ""
+
+
 class Table:
     """A frame shown as HTML built here, with the links and badges of the pages.
 
@@ -126,8 +143,10 @@ class Table:
         href = f"#{s.target_id}" if self.cell_links == "page" else self.source_href(s.target_id)
         title = s.target_id + (f" {self.others[s.target_id]}" if s.conflict else "")
         link = f'<a href="{escape(href)}" title="{escape(title)}" style="white-space:nowrap">{escape(s.text)}</a>'
-        marks = ([stretch_badge()] if s.stretch else []) + (
-            ['<span class="sti-warn" title="contradicted in the document">⚠</span>'] if s.conflict else []
+        marks = (
+            ([stretch_badge()] if s.stretch else [])
+            + ([mark_badge(s.bindingness)] if s.bindingness else [])
+            + (['<span class="sti-warn" title="contradicted in the document">⚠</span>'] if s.conflict else [])
         )
         return " ".join([link, *marks])
 
@@ -139,13 +158,13 @@ class Table:
         if column == ID_COLUMN:
             return NOWRAP + ";font-family:monospace", self.id_link(str(value))
         if column == TYPE_COLUMN and value.split(MARK_SEPARATOR)[0] in TYPE_OF_LABEL:
-            kind, *marks = value.split(MARK_SEPARATOR)  # "share 比重 · stretch 力争"
-            badges = [badge(kind, TYPE_COLOURS[TYPE_OF_LABEL[kind]])] + [stretch_badge() for m in marks if m == STRETCH]
+            kind, *marks = value.split(MARK_SEPARATOR)  # "share 比重 · stretch 力争 · anticipatory 预期性"
+            badges = [badge(kind, TYPE_COLOURS[TYPE_OF_LABEL[kind]])] + [mark_badge(m) for m in marks]
             return LEFT, "<br>".join(badges)
         if column == CATEGORY_COLUMN and value in CATEGORY_OF_LABEL:
             return LEFT, badge(value, CATEGORY_COLOURS[CATEGORY_OF_LABEL[value]], wrap=True)
-        if column == STRETCH:
-            return NOWRAP, stretch_badge() if value else ""
+        if column in (STRETCH, BINDINGNESS_COLUMN):
+            return NOWRAP, mark_badge(value) if value else ""
         if column == OTHER_READING:
             warning = escape(str(value)).replace("⚠", "<strong>⚠</strong>", 1)
             return LEFT, f'<span class="sti-warn">{warning}</span>' if value else ""
@@ -268,11 +287,17 @@ class RegionReport:
         parts = ", ".join(f"{in_sentence(CATEGORY_EN[c])} {n}" for c, n in top.head(3).items())
         conflicts = t["conflict"].dropna().nunique()
         stretch = int(t["is_stretch"].sum())
+        stated = t["bindingness"].dropna().astype(str).value_counts()
+        force = "; ".join(
+            f"{n} {'is' if n == 1 else 'are'} labelled {b} ({BINDINGNESS_ZH[b]}) by the document"
+            for b, n in stated.reindex(BINDINGNESS).dropna().astype(int).items()
+        )
         count = f"{len(t)} quantified target{'s' if len(t) != 1 else ''}"
         contradictions = f"{conflicts} contradiction{'s' if conflicts != 1 else ''}"
         text = (
             f"The plan commits to {count} due in {', '.join(map(str, years))}. Most are about {parts}. "
             + (f"{stretch} {'is a stretch target' if stretch == 1 else 'are stretch targets'} (力争/争取). ")
+            + (f"{force}; the others' bindingness is not stated. " if force else "")
             + (
                 f"{contradictions} inside the document {'is' if conflicts == 1 else 'are'} marked ⚠ in the rows "
                 "of their targets, with the other reading."
@@ -323,10 +348,10 @@ class RegionReport:
         return f"{len(self.targets)} targets, each listed once above with its quote and note."
 
     def growth_readings(self) -> pd.DataFrame:
-        return analysis.growth_readings(self.book.targets, self.book.documents, self.region_id)
+        return analysis.growth_readings(self.book.targets, self.book.observations, self.region_id)
 
     def growth_table(self) -> Table | Html:
-        frame = analysis.required_growth(self.book.targets, self.book.documents, self.region_id)
+        frame = analysis.required_growth(self.book.targets, self.book.observations, self.region_id)
         return Html("", "") if frame.empty else self._table(frame)  # growth_note says why there is none
 
     def growth_note(self) -> Html:
@@ -339,11 +364,12 @@ class RegionReport:
         text = (
             f"{g['target_id'].nunique()} targets have a baseline in the document; {rated} readings give the average "
             "annual growth needed to reach the target (compound rate; for shares also percentage points per year). "
-            "Cumulative and increment targets are not stocks, so no growth rate is computed for them."
+            "Cumulative and increment targets are not stocks, so no growth rate is computed for them. Each "
+            "baseline is an observation the document states (observations.csv), cited by its quote and offset."
         )
         if len(contested):
             text += (
-                " Where the document states more than one baseline for the same measure, each reading has its own "
+                " Where the document states contradicting values of the same measure, each reading has its own "
                 f"row, citing where the document states it ({', '.join(contested.index)})."
             )
         return paragraph(text)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import DataError, Problem, display_path
-from .loaders import load_documents, load_indicators, load_regions, read_targets
-from .provenance import check_provenance, check_sources
+from .loaders import load_documents, load_indicators, load_regions, read_observations, read_targets
+from .provenance import check_observation_provenance, check_provenance, check_sources
 
 
 def run_checks(data_dir: Path | str | None = None) -> list[Problem]:
@@ -29,7 +29,20 @@ def run_checks(data_dir: Path | str | None = None) -> list[Problem]:
         problems += check_sources(documents, display_path(data / "documents.csv"), data)
     if regions is None or indicators is None or documents is None:
         return problems
-    targets = attempt(read_targets, data / "targets.csv", regions=regions, indicators=indicators, documents=documents)
+    observations = attempt(
+        read_observations, data / "observations.csv", regions=regions, indicators=indicators, documents=documents
+    )
+    if observations is None:
+        return problems
+    problems += check_observation_provenance(observations, documents, display_path(data / "observations.csv"), data)
+    targets = attempt(
+        read_targets,
+        data / "targets.csv",
+        regions=regions,
+        indicators=indicators,
+        documents=documents,
+        observations=observations.reset_index(drop=True),
+    )
     if targets is not None:
         problems += check_provenance(targets, documents, display_path(data / "targets.csv"), data)
     return problems
