@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from sti_targets import load_regions, load_targets
 from sti_targets.analysis.explorer import EXPORT_COLUMNS, NOT_STATED, TargetFilter
-from sti_targets.dataset.export import neutralise_formula
 from sti_targets.analysis.palette import CATEGORY_COLOURS, TYPE_COLOURS
+from sti_targets.dataset.export import neutralise_formula
 from sti_targets.dataset.vocabulary import CATEGORIES
 from sti_targets.publish import explorer as view_module
 from sti_targets.publish.explorer import NO_MATCH, NO_VALUES, ExplorerView
