@@ -209,5 +209,4 @@ def test_the_cli_names_the_observation_that_fails(copy, capsys):
 
 def test_check_reports_the_observation_count(capsys):
     assert main(["check"]) == 0
-    assert "147 targets and 17 observations in 5 documents" in capsys.readouterr().out
-
+    assert "147 targets in 5 documents, 17 observations" in capsys.readouterr().out

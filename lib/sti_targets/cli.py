@@ -22,8 +22,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     book = Dataset.load(args.data)
     print(
-        f"check passed: {len(book.targets)} targets and {len(book.observations)} observations in "
-        f"{book.targets['doc_id'].nunique()} documents; schema, integrity, source checksums and every quote hold"
+        f"check passed: {len(book.targets)} targets in {book.targets['doc_id'].nunique()} documents, "
+        f"{len(book.observations)} observations; schema, integrity, source checksums and every quote hold"
     )
     return 0
 
