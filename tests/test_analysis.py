@@ -343,3 +343,17 @@ def test_a_table_of_an_unknown_column_escapes_its_cells(data):
     frame = pd.DataFrame({"target_id": ["ruijin-001"], "free text": ["<b>bold</b> & more"]})
     html = Table(frame, data.targets, anchors=True)._repr_html_()
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html and '<tr id="ruijin-001">' in html
+
+
+def test_the_report_lists_the_past_values_with_quote_offset_and_the_targets_they_are_the_baseline_of(ruijin, data):
+    table = analysis.observation_table(data.observations, data.targets, data.indicators, "ruijin")
+    assert len(table) == 17 and table["offset"].is_monotonic_increasing
+    rows = table.set_index("observation_id")
+    assert rows.loc["ruijin-o001", "value 数值"] == "3.30%"  # as written
+    assert rows.loc["ruijin-o014", "baseline of 基期于"] == "ruijin-009"
+    assert set(rows.loc[["ruijin-o006", "ruijin-o013"], "conflict 矛盾"]) == {"ruijin_invention_patents_per_10k_2021"}
+    text = read_source("sources/ruijin_2021-2025_sti_plan.txt")
+    assert all(text[o : o + len(q)] == q for q, o in zip(table["quote 原文"], table["offset"]))
+    assert "ruijin-o017" in ruijin.observations()._repr_html_()
+    assert "17 of observations verified" in ruijin.verify_quotes()
+    assert "states no past value" in RegionReport.load("jiangxi").observations().text

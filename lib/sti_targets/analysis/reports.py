@@ -16,7 +16,7 @@ from html import escape
 import pandas as pd
 
 from ..dataset.loaders import Dataset
-from ..dataset.provenance import check_provenance
+from ..dataset.provenance import check_observation_provenance, check_provenance
 from ..dataset.vocabulary import (
     BINDINGNESS,
     BINDINGNESS_ZH,
@@ -377,12 +377,31 @@ class RegionReport:
     def growth_figure(self) -> Figure | None:
         return plot_required_growth(self.growth_readings(), self.name)
 
+    def observations(self) -> Table | Html:
+        """The past values the document states, each with its quote and offset and the targets it is
+        the baseline of; contested values with their conflict id."""
+        frame = analysis.observation_table(
+            self.book.observations, self.book.targets, self.book.indicators, self.region_id
+        )
+        if frame.empty:
+            return paragraph("The document states no past value of a measure it sets a target for.")
+        return self._table(frame)
+
+    @property
+    def region_observations(self) -> pd.DataFrame:
+        return self.book.observations[self.book.observations["region_id"].astype(str) == self.region_id]
+
     def verify_quotes(self) -> str:
-        """Re-prove that each shown quote stands at its offset in its source; raises if not."""
+        """Re-prove that each shown quote (of targets and of observations) stands at its offset in its
+        source and holds its number; raises if not."""
         problems = check_provenance(self.targets, self.book.documents, "data/targets.csv")
+        problems += check_observation_provenance(self.region_observations, self.book.documents, "data/observations.csv")
         if problems:
             raise AssertionError("\n".join(map(str, problems)))
-        return f"{len(self.targets)} quotes verified verbatim at their offsets in the source documents."
+        n, m = len(self.targets), len(self.region_observations)
+        return (
+            f"{n} quotes of targets and {m} of observations verified verbatim at their offsets in the source documents."
+        )
 
 
 @dataclass

@@ -431,6 +431,34 @@ def required_growth(targets: pd.DataFrame, observations: pd.DataFrame, region_id
     return _without_empty(out)
 
 
+def observation_table(
+    observations: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame, region_id: str
+) -> pd.DataFrame:
+    """The past values one region's document states (observations.csv), in the order of the text: the
+    value as written with its year, the verbatim quote and its offset, the targets it is the baseline
+    of, and the conflict id of contested values."""
+    o = observations[observations["region_id"].astype(str) == region_id].sort_values("quote_start")
+    t = targets[targets["baseline_observation"].notna()]
+    baseline_of: dict[str, list[str]] = {}
+    for target_id, observation_id in zip(t["target_id"].astype(str), t["baseline_observation"].astype(str)):
+        baseline_of.setdefault(observation_id, []).append(target_id)
+    names = dict(zip(indicators["indicator_id"].astype(str), indicators["name_zh"] + " " + indicators["name_en"]))
+    rows = zip(o["value"].astype(float), o["unit"].astype(str), o["quote"].astype(str))
+    return pd.DataFrame(
+        {
+            "observation_id": o["observation_id"].astype(str).to_numpy(),
+            "指标 indicator": o["indicator_id"].astype(str).map(names).to_numpy(),
+            "value 数值": [f"{written_number(v, q)[0]}{'' if u in UNIT_SPACE_FREE else ' '}{u}" for v, u, q in rows],
+            "year 年份": o["year"].astype(int).to_numpy(),
+            "baseline of 基期于": [", ".join(baseline_of.get(i, [])) for i in o["observation_id"].astype(str)],
+            "conflict 矛盾": o["conflict"].astype(object).fillna("").astype(str).to_numpy(),
+            "quote 原文": o["quote"].astype(str).to_numpy(),
+            "offset": o["quote_start"].astype(int).to_numpy(),
+            "note 说明": o["note"].astype(object).fillna("").astype(str).to_numpy(),
+        }
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Across regions
 
