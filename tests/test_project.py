@@ -116,4 +116,10 @@ def test_core_install_loads_and_checks_without_extras(tmp_path):
     env = {"STI_TARGETS_ROOT": str(PROJECT_ROOT), "PATH": "/usr/bin:/bin"}
     check = subprocess.run([str(venv / "bin" / "sti-targets"), "check"], capture_output=True, text=True, env=env)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "check passed: 149 targets" in check.stdout
+    assert "check passed: 147 targets" in check.stdout
+    # export is core too: the xlsx workbook needs openpyxl, a core dependency
+    out = tmp_path / "out"
+    export = [str(venv / "bin" / "sti-targets"), "export", "--format", "xlsx", "--output", str(out)]
+    exported = subprocess.run(export, capture_output=True, text=True, env=env)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    assert (out / "sti-targets-0.2.0.xlsx").is_file()
