@@ -92,9 +92,9 @@ def test_every_reading_is_an_observation_and_every_baseline_is_read(data):
 
 def test_the_growth_table_cites_the_observations_and_marks_the_contested(data):
     growth = analysis.required_growth(data.targets, data.observations, "ruijin")
-    patents = growth[growth["target_id"] == "ruijin-009"]["baseline from 基期出处"].tolist()
-    assert patents[0] == "ruijin-o014: “0.97” at offset 7053"
-    assert patents[1].endswith("(⚠ contested: ruijin_invention_patents_per_10k_2021)")
+    patents = growth[growth["target_id"] == "ruijin-009"]
+    assert patents["baseline from 基期出处"].iloc[0] == "ruijin-o014: “0.97” at offset 7053"
+    assert patents["conflict 矛盾"].tolist() == ["", *["ruijin_invention_patents_per_10k_2021"] * 2]
 
 
 @pytest.mark.parametrize("baseline,why", [(0.0, "baseline is zero"), (-1.0, "baseline below zero")])

@@ -54,6 +54,7 @@ BINDINGNESS = "bindingness 属性"
 TYPE_COLUMN = "type 类型"
 MARK_SEPARATOR = " · "
 OTHER_READING = "⚠ other reading 另一读法"
+CONTESTED = "conflict 矛盾"  # the conflict id of a contested baseline (observations sharing it)
 
 # ---------------------------------------------------------------------------------------------
 # Values as the document writes them
@@ -266,7 +267,7 @@ def listing(
     return _without_empty(out)
 
 
-OPTIONAL_COLUMNS = ("level 级别", STRETCH, BINDINGNESS, OTHER_READING)
+OPTIONAL_COLUMNS = ("level 级别", STRETCH, BINDINGNESS, OTHER_READING, CONTESTED)
 
 
 def _without_empty(table: pd.DataFrame) -> pd.DataFrame:
@@ -414,14 +415,8 @@ def required_growth(targets: pd.DataFrame, observations: pd.DataFrame, region_id
     rows = targets.set_index(targets["target_id"].astype(str)).loc[readings["target_id"]]
     out = target_table(rows.reset_index(drop=True)).drop(columns="level 级别")
     out.insert(3, "baseline 基期", [f"{b:g} ({y})" for b, y in zip(readings["baseline"], readings["baseline_year"])])
-    out.insert(
-        4,
-        "baseline from 基期出处",
-        [
-            f"{source} (⚠ contested: {c})" if c else source
-            for source, c in zip(readings["source"], readings["contested"])
-        ],
-    )
+    out.insert(4, "baseline from 基期出处", readings["source"].to_numpy())
+    out.insert(5, CONTESTED, readings["contested"].to_numpy())
     out["growth/yr 年均增速"] = [
         reason if reason else f"{g:+.1f}%/yr" for g, reason in zip(readings["growth_pct"], readings["why_no_rate"])
     ]
@@ -451,7 +446,7 @@ def observation_table(
             "value 数值": [f"{written_number(v, q)[0]}{'' if u in UNIT_SPACE_FREE else ' '}{u}" for v, u, q in rows],
             "year 年份": o["year"].astype(int).to_numpy(),
             "baseline of 基期于": [", ".join(baseline_of.get(i, [])) for i in o["observation_id"].astype(str)],
-            "conflict 矛盾": o["conflict"].astype(object).fillna("").astype(str).to_numpy(),
+            CONTESTED: o["conflict"].astype(object).fillna("").astype(str).to_numpy(),
             "quote 原文": o["quote"].astype(str).to_numpy(),
             "offset": o["quote_start"].astype(int).to_numpy(),
             "note 说明": o["note"].astype(object).fillna("").astype(str).to_numpy(),
