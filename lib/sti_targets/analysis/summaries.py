@@ -241,6 +241,15 @@ def other_readings(targets: pd.DataFrame) -> pd.Series:
     return out
 
 
+def _marks_in_type(out: pd.DataFrame) -> pd.DataFrame:
+    """target_table's stretch and bindingness columns as marks after the type ("share 比重 · stretch 力争")."""
+    out[TYPE_COLUMN] = [
+        MARK_SEPARATOR.join(filter(None, (kind, stretch, binding)))
+        for kind, stretch, binding in zip(out[TYPE_COLUMN], out[STRETCH], out[BINDINGNESS])
+    ]
+    return out.drop(columns=[STRETCH, BINDINGNESS])
+
+
 def listing(
     targets: pd.DataFrame, rows: pd.DataFrame, regions: pd.DataFrame | None = None, compact: bool = False
 ) -> pd.DataFrame:
@@ -248,12 +257,7 @@ def listing(
     the stretch mark ("share 比重 · stretch 力争"), the other reading of a conflict (looked up in all of
     ``targets``), the verbatim quote (and its Simplified form for a Traditional copy), its offset, and
     the curator's note; with ``regions``, the region too. ``compact`` leaves out tier and offset."""
-    out = target_table(rows)
-    out[TYPE_COLUMN] = [
-        MARK_SEPARATOR.join(filter(None, (kind, stretch, binding)))
-        for kind, stretch, binding in zip(out[TYPE_COLUMN], out[STRETCH], out[BINDINGNESS])
-    ]
-    out = out.drop(columns=[STRETCH, BINDINGNESS])
+    out = _marks_in_type(target_table(rows))
     out[OTHER_READING] = other_readings(targets).reindex(rows.index).to_numpy()
     simplified = rows["quote_zh_hans"].astype(str).to_numpy()
     quote = rows["quote"].astype(str).to_numpy()
@@ -413,7 +417,7 @@ def required_growth(targets: pd.DataFrame, observations: pd.DataFrame, region_id
     cited by its observation's quote and offset, a contested one marked with its conflict id."""
     readings = growth_readings(targets, observations, region_id)
     rows = targets.set_index(targets["target_id"].astype(str)).loc[readings["target_id"]]
-    out = target_table(rows.reset_index(drop=True)).drop(columns="level 级别")
+    out = _marks_in_type(target_table(rows.reset_index(drop=True)).drop(columns="level 级别"))
     out.insert(3, "baseline 基期", [f"{b:g} ({y})" for b, y in zip(readings["baseline"], readings["baseline_year"])])
     out.insert(4, "baseline from 基期出处", readings["source"].to_numpy())
     out.insert(5, CONTESTED, readings["contested"].to_numpy())
