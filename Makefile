@@ -41,6 +41,10 @@ check: setup ## run every data check (schema, integrity, sha256 of sources, quot
 datapackage: setup ## regenerate data/datapackage.json from the schema declared in lib/sti_targets/dataset/schema.py
 	$(BIN)/sti-targets schema --datapackage > data/datapackage.json
 
+release: check ## build the citable release into dist/: the Frictionless data package (zip) and the workbook (xlsx)
+	$(BIN)/sti-targets export --format zip --output dist
+	$(BIN)/sti-targets export --format xlsx --output dist
+
 reports: setup ## check the data and render every report into reports/ (HTML + index)
 	$(BIN)/sti-targets render
 
@@ -83,4 +87,4 @@ lock: setup ## rewrite constraints.txt from the installed environment (after cha
 clean: ## remove generated reports (keeps .venv)
 	find reports -mindepth 1 ! -name README.md -delete
 
-.PHONY: help setup browser-deps check reports test test-unit test-browser datapackage explore lab notebooks lint lock bench clean
+.PHONY: help setup browser-deps check release reports test test-unit test-browser datapackage explore lab notebooks lint lock bench clean

@@ -43,7 +43,7 @@ def test_ruijin_table_2_1_gives_2020_baselines_for_eight_indicators(book):
 
 
 def test_required_growth_is_the_compound_rate(data):
-    growth = analysis.required_growth(data.targets, data.documents, "ruijin").set_index("target_id")
+    growth = analysis.required_growth(data.targets, data.observations, "ruijin").set_index("target_id")
     # Technology contract turnover: 0.83 亿元 (2020) to 8.0 亿元 (2025).
     assert growth.loc["ruijin-011", "growth/yr 年均增速"] == f"{((8.0 / 0.83) ** (1 / 5) - 1) * 100:+.1f}%/yr"
     # R&D intensity 1.88% -> 2.6%: 0.14 percentage points a year.
@@ -51,7 +51,7 @@ def test_required_growth_is_the_compound_rate(data):
 
 
 def test_cumulative_and_increment_targets_say_why_they_have_no_rate(data):
-    growth = analysis.required_growth(data.targets, data.documents, "ruijin").set_index("target_id")
+    growth = analysis.required_growth(data.targets, data.observations, "ruijin").set_index("target_id")
     assert growth.loc["ruijin-012", "growth/yr 年均增速"] == "new additions in the period: no stock growth rate"
     # ruijin-007 is a stock since the audit (有效期内高新技术企业34家 -> 总数达到100家): it has a rate.
     assert growth.loc["ruijin-007", "growth/yr 年均增速"] == f"{((100 / 34) ** (1 / 5) - 1) * 100:+.1f}%/yr"
@@ -59,42 +59,56 @@ def test_cumulative_and_increment_targets_say_why_they_have_no_rate(data):
     targets = data.targets.copy()
     targets["target_type"] = targets["target_type"].astype(object)
     targets.loc[targets["target_id"] == "ruijin-007", "target_type"] = "cumulative"
-    growth = analysis.required_growth(targets, data.documents, "ruijin").set_index("target_id")
+    growth = analysis.required_growth(targets, data.observations, "ruijin").set_index("target_id")
     assert growth.loc["ruijin-007", "growth/yr 年均增速"] == "cumulative over the period: no stock growth rate"
 
 
 def test_contested_patent_baseline_gives_one_row_per_reading(data):
-    readings = analysis.growth_readings(data.targets, data.documents, "ruijin")
+    readings = analysis.growth_readings(data.targets, data.observations, "ruijin")
     patents = readings[readings["target_id"] == "ruijin-009"]
+    # The recorded baseline (table 2-1, 2020) first, then the two contested 2021 values in the text's order.
+    assert patents["observation_id"].tolist() == ["ruijin-o014", "ruijin-o006", "ruijin-o013"]
     assert patents["baseline"].tolist() == [0.97, 2.25, 1.95]
     assert patents["baseline_year"].tolist() == [2020, 2021, 2021]
+    assert patents["contested"].tolist() == ["", *["ruijin_invention_patents_per_10k_2021"] * 2]
     assert [round(g, 1) for g in patents["growth_pct"]] == [25.3, 7.5, 11.4]
     text = read_source("sources/ruijin_2021-2025_sti_plan.txt")
-    for source, offset in zip(patents["source"][1:], patents["offset"][1:]):
-        quote = re.fullmatch(r"“(.+)” at offset (\d+)", source)
+    for source, offset in zip(patents["source"], patents["offset"]):
+        quote = re.fullmatch(r"ruijin-o[0-9]{3}: “(.+)” at offset (\d+)", source)
         assert quote and int(quote[2]) == offset
         assert text[offset : offset + len(quote[1])] == quote[1]  # verbatim where the row says
     assert "每万人有效发明专利拥有量为2.25件" in patents["source"].iloc[1]
+    # A target whose measure has no contested observation has one reading: its baseline.
+    assert readings[readings["target_id"] == "ruijin-011"]["observation_id"].tolist() == ["ruijin-o016"]
 
 
-def test_a_stated_baseline_not_in_the_source_is_refused(data, monkeypatch):
-    monkeypatch.setattr(analysis, "STATED_BASELINES", (("ruijin-009", 9.99, 2021, "2021年发明专利9.99件"),))
-    with pytest.raises(ValueError, match="is not in"):
-        analysis.growth_readings(data.targets, data.documents, "ruijin")
+def test_every_reading_is_an_observation_and_every_baseline_is_read(data):
+    readings = analysis.growth_readings(data.targets, data.observations)
+    with_baseline = data.targets[data.targets["baseline_observation"].notna()]
+    assert set(readings["target_id"]) == set(with_baseline["target_id"].astype(str))
+    assert set(readings["observation_id"]) <= set(data.observations["observation_id"].astype(str))
+    assert len(readings) == len(with_baseline) + 2  # the two contested patent values of ruijin-009
+
+
+def test_the_growth_table_cites_the_observations_and_marks_the_contested(data):
+    growth = analysis.required_growth(data.targets, data.observations, "ruijin")
+    patents = growth[growth["target_id"] == "ruijin-009"]
+    assert patents["baseline from 基期出处"].iloc[0] == "ruijin-o014: “0.97” at offset 7053"
+    assert patents["conflict 矛盾"].tolist() == ["", *["ruijin_invention_patents_per_10k_2021"] * 2]
 
 
 @pytest.mark.parametrize("baseline,why", [(0.0, "baseline is zero"), (-1.0, "baseline below zero")])
 def test_zero_or_negative_baseline_gives_a_reason_not_inf_or_nan(data, baseline, why):
-    targets = data.targets.copy()
-    targets.loc[targets["target_id"] == "ruijin-011", "baseline_value"] = baseline
-    growth = analysis.required_growth(targets, data.documents, "ruijin").set_index("target_id")
+    observations = data.observations.copy()
+    observations.loc[observations["observation_id"] == "ruijin-o016", "value"] = baseline
+    growth = analysis.required_growth(data.targets, observations, "ruijin").set_index("target_id")
     assert growth.loc["ruijin-011", "growth/yr 年均增速"].startswith(why)
     shown = growth.astype(str).to_numpy().ravel()
     assert not any(re.search(r"inf|nan", cell) for cell in shown)
 
 
 def test_regions_without_baselines_give_an_empty_table(data):
-    assert analysis.required_growth(data.targets, data.documents, "jiangxi").empty
+    assert analysis.required_growth(data.targets, data.observations, "jiangxi").empty
 
 
 def test_headline_matrix_shows_value_as_written_year_and_type(book):
@@ -102,10 +116,10 @@ def test_headline_matrix_shows_value_as_written_year_and_type(book):
     matrix = analysis.headline_matrix(targets, regions, indicators).set_index("indicator 指标")
     rd = matrix.loc[[i for i in matrix.index if i.startswith("全社会研发经费投入强度")][0]]
     assert str(rd["江西省 Jiangxi Province"]) == "2.0% (2021 share) [stretch 力争]"  # 达到2.0%: not "2 %"
-    assert str(rd["瑞金市 Ruijin"]) == "2.6% (2025 share)"
+    assert str(rd["瑞金市 Ruijin"]) == "2.6% (2025 share) [anticipatory 预期性]"  # table 2-1: 预期性指标
     assert str(rd["盐城市 Yancheng"]) == "≈2.4% (2023 share) [stretch 力争]"
     hte = matrix.loc[[i for i in matrix.index if i.startswith("高新技术企业数")][0]]
-    assert str(hte["瑞金市 Ruijin"]) == "100 家 (2025 level)"  # one target stated twice: no ⚠ since the audit
+    assert str(hte["瑞金市 Ruijin"]) == "100 家 (2025 level) [anticipatory 预期性]"  # one target stated twice: no ⚠
     share = matrix.loc[[i for i in matrix.index if i.startswith("高新技术产业增加值占规上工业增加值比重")][0]]
     assert str(share["瑞金市 Ruijin"]).count("⚠") == 2  # value added vs main business revenue
     assert list(matrix.columns) == [f"{n}" for n in analysis.region_labels(regions)[region_order(regions)]]
@@ -131,7 +145,11 @@ def test_alignment_compares_cities_with_their_province(book):
     table = analysis.alignment(targets, regions, "jiangxi", ("jingdezhen", "ruijin")).set_index("indicator 指标")
     assert list(table.columns) == ["江西省 Jiangxi Province", "景德镇市 Jingdezhen", "瑞金市 Ruijin"]
     row = table.loc[[i for i in table.index if i.startswith("全社会研发经费投入强度")][0]]
-    assert list(map(str, row)) == ["2.0% (2021 share) [stretch 力争]", "2.6% (2025 share)", "2.6% (2025 share)"]
+    assert list(map(str, row)) == [
+        "2.0% (2021 share) [stretch 力争]",
+        "2.6% (2025 share)",
+        "2.6% (2025 share) [anticipatory 预期性]",
+    ]
 
 
 def test_category_mix_rows_sum_to_100_in_the_region_order(book):
@@ -286,6 +304,22 @@ def test_badges_use_the_palette_and_stretch_is_marked(ruijin, data):
     assert 'href="sources/jiangxi_2021.html#jiangxi-004"' in headline
 
 
+def test_bindingness_is_a_badge_beside_stretch_where_the_document_states_it(ruijin, data):
+    listed = analysis.category_targets(data.targets, "ruijin", "enterprises")
+    anticipatory = listed["type 类型"].str.endswith(" · anticipatory 预期性")
+    assert listed.loc[anticipatory, "target_id"].tolist() == ["ruijin-007", "ruijin-008"]  # table 2-1 rows 3, 4
+    html = ruijin.section("enterprises")._repr_html_()
+    assert html.count(">anticipatory 预期性</span>") == anticipatory.sum()
+    # Empty means not stated: Jiangxi's rows carry no bindingness badge, and no column for it.
+    jiangxi = analysis.category_targets(data.targets, "jiangxi", "enterprises")
+    assert not jiangxi["type 类型"].str.contains("预期性|约束性").any()
+    headline = Comparison(data).headline()._repr_html_()
+    shown = data.targets["indicator_id"].astype(str).isin(analysis.HEADLINE_INDICATORS)
+    assert headline.count(">anticipatory 预期性</span>") == int((shown & data.targets["bindingness"].notna()).sum())
+    overview = ruijin.overview().text
+    assert "8 are labelled anticipatory (预期性) by the document" in overview
+
+
 HOSTILE_NAME = '[x](javascript:alert(1)) ![b](http://example.invalid/b.png) <script>alert(1)</script> "q"'
 
 
@@ -309,3 +343,17 @@ def test_a_table_of_an_unknown_column_escapes_its_cells(data):
     frame = pd.DataFrame({"target_id": ["ruijin-001"], "free text": ["<b>bold</b> & more"]})
     html = Table(frame, data.targets, anchors=True)._repr_html_()
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html and '<tr id="ruijin-001">' in html
+
+
+def test_the_report_lists_the_past_values_with_quote_offset_and_the_targets_they_are_the_baseline_of(ruijin, data):
+    table = analysis.observation_table(data.observations, data.targets, data.indicators, "ruijin")
+    assert len(table) == 17 and table["offset"].is_monotonic_increasing
+    rows = table.set_index("observation_id")
+    assert rows.loc["ruijin-o001", "value 数值"] == "3.30%"  # as written
+    assert rows.loc["ruijin-o014", "baseline of 基期于"] == "ruijin-009"
+    assert set(rows.loc[["ruijin-o006", "ruijin-o013"], "conflict 矛盾"]) == {"ruijin_invention_patents_per_10k_2021"}
+    text = read_source("sources/ruijin_2021-2025_sti_plan.txt")
+    assert all(text[o : o + len(q)] == q for q, o in zip(table["quote 原文"], table["offset"]))
+    assert "ruijin-o017" in ruijin.observations()._repr_html_()
+    assert "17 of observations verified" in ruijin.verify_quotes()
+    assert "states no past value" in RegionReport.load("jiangxi").observations().text

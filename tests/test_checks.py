@@ -27,7 +27,7 @@ def test_fixture_passes(good_dir):
         ("targets_missing_column.csv", 1, "unit"),
         ("targets_unknown_id.csv", 3, "indicator_id"),
         ("targets_duplicate_id.csv", 3, "target_id"),
-        ("targets_undecodable.csv", 4, "quote (byte 114)"),
+        ("targets_undecodable.csv", 4, "quote (byte 118)"),
         ("targets_wrong_quote_start.csv", 2, "quote_start"),
         ("targets_value_not_in_quote.csv", 2, "value"),
     ],

@@ -11,14 +11,20 @@ import pandera.pandas as pa
 import pytest
 from conftest import BAD, GOOD
 from frictionless import Package, Schema
-from sti_targets import DataError, load_documents, load_indicators, load_regions, load_targets
+from sti_targets import DataError, load_documents, load_indicators, load_observations, load_regions, load_targets
 from sti_targets.cli import main
 from sti_targets.dataset.csvfiles import read_table
 from sti_targets.dataset.schema import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, datapackage, datapackage_json
 from sti_targets.dataset.validation import REQUIRED, UNIQUE, cell_checks, pandera_schema
 from sti_targets.paths import DATA
 
-LOADERS = {"regions": load_regions, "indicators": load_indicators, "documents": load_documents, "targets": load_targets}
+LOADERS = {
+    "regions": load_regions,
+    "indicators": load_indicators,
+    "documents": load_documents,
+    "observations": load_observations,
+    "targets": load_targets,
+}
 
 
 def test_committed_descriptor_is_the_generated_one():
@@ -128,8 +134,8 @@ def _bad_copies() -> list[tuple[str, str, str, str]]:
     return [
         ("vocabulary", "targets", ",cumulative,", ",total,"),
         ("empty required cell", "targets", ",3,,家,", ",3,,,"),
-        ("year out of range", "targets", ",2025,,,false,,研发", ",1950,,,false,,研发"),
-        ("bool", "targets", ",false,,研发", ",yes,,研发"),
+        ("year out of range", "targets", ",2025,,,,false,,,,,研发", ",1950,,,,false,,,,,研发"),
+        ("bool", "targets", ",false,,,,,研发", ",yes,,,,,研发"),
         ("negative offset", "targets", ",21,", ",-21,"),
         ("id pattern", "targets", "sample-003", "Sample-003"),
         ("tier", "targets", ",provincial,", ",state,"),
@@ -140,6 +146,31 @@ def _bad_copies() -> list[tuple[str, str, str, str]]:
             "targets",
             "sample-001,sample_2023_2025,sample,rd_gdp_ratio,rd_investment,share,,2.5,,%,=,2025",
             "sample-001,sample_2023_2025,sample,rd_gdp_ratio,platforms,share,,2.5,1.5,%,=,2031",
+        ),
+        (
+            "unknown baseline observation",
+            "targets",
+            ",2025,,,,false,,,,,研发",
+            ",2025,1.8,2022,sample-o009,false,,,,,研发",
+        ),
+        ("binding vocabulary", "targets", ",false,,,,,研发", ",false,expected,预期性,0,,研发"),
+        (
+            "observation id",
+            "observations",
+            "note\n",
+            "note\nsample-1,sample_2023_2025,sample,rd_gdp_ratio,,2022,1.8,%,x,0,,\n",
+        ),
+        (
+            "observation indicator",
+            "observations",
+            "note\n",
+            "note\nsample-o001,sample_2023_2025,sample,rd,,2022,1.8,%,x,0,,\n",
+        ),
+        (
+            "observation year",
+            "observations",
+            "note\n",
+            "note\nsample-o001,sample_2023_2025,sample,rd_gdp_ratio,,22,1.8,%,x,0,,\n",
         ),
         ("partial date", "documents", ",2023-01-01,", ",2023/01,"),
         ("unknown region", "documents", ",sample,示例", ",nowhere,示例"),

@@ -12,8 +12,9 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 from sti_targets import load_regions, load_targets
-from sti_targets.analysis.explorer import EXPORT_COLUMNS, TargetFilter, neutralise_formula
+from sti_targets.analysis.explorer import EXPORT_COLUMNS, NOT_STATED, TargetFilter
 from sti_targets.analysis.palette import CATEGORY_COLOURS, TYPE_COLOURS
+from sti_targets.dataset.export import neutralise_formula
 from sti_targets.dataset.vocabulary import CATEGORIES
 from sti_targets.publish import explorer as view_module
 from sti_targets.publish.explorer import NO_MATCH, NO_VALUES, ExplorerView
@@ -40,6 +41,21 @@ def test_filters_combine(model):
     assert set(rows["category"].astype(str)) == {"talent"}
     rows = model.filter(types=["breakthrough"]).rows
     assert set(rows["target_type"].astype(str)) == {"breakthrough"}
+
+
+def test_bindingness_and_stretch_filters(model):
+    anticipatory = model.filter(bindingness=["anticipatory"]).rows
+    assert anticipatory["target_id"].tolist() == [f"ruijin-{n:03d}" for n in range(5, 13)]  # table 2-1
+    assert len(model.filter(bindingness=["binding"])) == 0  # no document labels a target 约束性
+    not_stated = model.filter(bindingness=[NOT_STATED]).rows
+    assert len(not_stated) == len(model.targets) - 8 and not_stated["bindingness"].isna().all()
+    both = model.filter(bindingness=["anticipatory", NOT_STATED])
+    assert len(both) == len(model.targets)
+    stretch = model.filter(stretch=True).rows
+    assert len(stretch) and stretch["is_stretch"].all()
+    assert len(model.filter(stretch=False)) == len(model.targets) - len(stretch)
+    # combined with the others: Ruijin's stretch targets are none of table 2-1's
+    assert len(model.filter(regions=["ruijin"], bindingness=["anticipatory"], stretch=True)) == 0
 
 
 def test_year_range(model):
@@ -146,6 +162,19 @@ def test_empty_result_says_so_and_reset_shows_all(model):
     assert view.download.value == ""
     view.reset_filters()
     assert view.text.value == "" and view.regions.value == ()
+    assert view.results.value == all_targets
+
+
+def test_the_bindingness_and_stretch_controls_filter_and_reset(model):
+    view = ExplorerView(model)
+    all_targets = view.results.value
+    assert [v for _, v in view.bindingness.options] == ["anticipatory", NOT_STATED]  # binding: none in the data
+    view.bindingness.value = ("anticipatory",)
+    assert "<b>8</b>" in view.results.value and "anticipatory 预期性" in view.results.value
+    view.stretch.value = True
+    assert "<b>0</b>" in view.results.value
+    view.reset_filters()
+    assert view.bindingness.value == () and view.stretch.value is None
     assert view.results.value == all_targets
 
 

@@ -34,7 +34,7 @@ def all_figures(data):
         "mix": plot_category_mix(analysis.category_mix(t, r)),
         "timeline": plot_timeline(t, data.documents, r, data.region_ids(), "时间 Timeline"),
         "headline": plot_headline(t, r, data.indicators),
-        "growth": plot_required_growth(analysis.growth_readings(t, data.documents, "ruijin"), "瑞金市 Ruijin"),
+        "growth": plot_required_growth(analysis.growth_readings(t, data.observations, "ruijin"), "瑞金市 Ruijin"),
     }
 
 
@@ -102,7 +102,7 @@ def test_a_dollar_in_a_name_is_text_not_mathtext(data, name):
 
 
 def test_labels_are_cut_at_spaces_only(data):
-    readings = analysis.growth_readings(data.targets, data.documents, "ruijin")
+    readings = analysis.growth_readings(data.targets, data.observations, "ruijin")
     fig = plot_required_growth(readings, "瑞金市 Ruijin")
     words = {w for name in readings["indicator"] for w in name.split()}
     for label in fig.figure.axes[0].get_yticklabels():
@@ -111,5 +111,5 @@ def test_labels_are_cut_at_spaces_only(data):
 
 
 def test_a_region_without_rated_baselines_has_no_growth_figure(data):
-    readings = analysis.growth_readings(data.targets, data.documents, "jiangxi")
+    readings = analysis.growth_readings(data.targets, data.observations, "jiangxi")
     assert plot_required_growth(readings, "江西省 Jiangxi Province") is None

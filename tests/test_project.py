@@ -118,3 +118,9 @@ def test_core_install_loads_and_checks_without_extras(tmp_path):
     check = subprocess.run([str(venv / "bin" / "sti-targets"), "check"], capture_output=True, text=True, env=env)
     assert check.returncode == 0, check.stdout + check.stderr
     assert f"check passed: {len(load_targets())} targets" in check.stdout
+    # export is core too: the xlsx workbook needs openpyxl, a core dependency
+    out = tmp_path / "out"
+    export = [str(venv / "bin" / "sti-targets"), "export", "--format", "xlsx", "--output", str(out)]
+    exported = subprocess.run(export, capture_output=True, text=True, env=env)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    assert (out / "sti-targets-0.2.0.xlsx").is_file()

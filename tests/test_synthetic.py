@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from sti_targets import load_regions, load_targets, paths
 from sti_targets.dataset.checks import run_checks
+from sti_targets.dataset.schema import TABLES
 from sti_targets.dataset.synthetic import generate, main
 
 
@@ -41,7 +42,7 @@ def test_same_seed_same_bytes_other_seed_other_targets(tmp_path, synthetic):
 
 def test_a_complete_project_folder(synthetic):
     data = synthetic / "data"
-    assert {p.name for p in data.glob("*.csv")} == {"regions.csv", "indicators.csv", "documents.csv", "targets.csv"}
+    assert {p.name for p in data.glob("*.csv")} == {f"{table}.csv" for table in TABLES}
     assert len(list((data / "sources").glob("*.txt"))) == 12
     assert (data / "indicators.csv").read_bytes() == (paths.DATA / "indicators.csv").read_bytes()
     notebooks = {p.name for p in paths.NOTEBOOKS.glob("*.ipynb")}

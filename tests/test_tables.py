@@ -65,7 +65,7 @@ def test_changde_quotes_offered_in_simplified():
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "gbk"])
 def test_other_encodings_load_equal(tmp_path, encoding):
-    for name in ("regions", "indicators", "documents", "targets"):
+    for name in ("regions", "indicators", "documents", "observations", "targets"):
         text = (DATA / f"{name}.csv").read_text(encoding="utf-8")
         (tmp_path / f"{name}.csv").write_bytes(text.encode(encoding))
     shutil.copytree(DATA / "sources", tmp_path / "sources")
@@ -102,7 +102,7 @@ def test_duplicate_id_reported_at_both_lines():
 def test_undecodable_byte_names_line_and_column():
     (p,) = problems_of(BAD / "targets_undecodable.csv")
     assert p.line == 4
-    assert p.column == "quote (byte 114)"
+    assert p.column == "quote (byte 118)"
     assert "UTF-8" in p.message and "GB18030" in p.message
 
 

@@ -5,7 +5,16 @@ on one lists its columns); ``describe("targets")`` shows a table's columns, type
 """
 
 from .dataset.describe import describe
-from .dataset.loaders import load_documents, load_indicators, load_regions, load_targets
+from .dataset.loaders import load_documents, load_indicators, load_observations, load_regions, load_targets
 from .errors import DataError, Problem
 
-__all__ = ["DataError", "Problem", "describe", "load_documents", "load_indicators", "load_regions", "load_targets"]
+__all__ = [
+    "DataError",
+    "Problem",
+    "describe",
+    "load_documents",
+    "load_indicators",
+    "load_observations",
+    "load_regions",
+    "load_targets",
+]

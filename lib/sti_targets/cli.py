@@ -18,13 +18,29 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         print(f"check failed: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    from .dataset.loaders import load_targets
+    from .dataset.loaders import Dataset
 
-    targets = load_targets(None if args.data is None else f"{args.data}/targets.csv")
+    book = Dataset.load(args.data)
     print(
-        f"check passed: {len(targets)} targets in {targets['doc_id'].nunique()} documents; "
-        "schema, integrity, source checksums and every quote hold"
+        f"check passed: {len(book.targets)} targets in {book.targets['doc_id'].nunique()} documents, "
+        f"{len(book.observations)} observations; schema, integrity, source checksums and every quote hold"
     )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .dataset.export import export
+    from .errors import display_path
+
+    try:
+        written = export(args.format, args.output, args.data)
+    except OSError as exc:
+        print(
+            f"error: cannot write {display_path(exc.filename or args.output)}: {exc.strerror or exc}", file=sys.stderr
+        )
+        return 1
+    for path in written:
+        print(display_path(path))
     return 0
 
 
@@ -188,6 +204,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="print it as a Frictionless Data Package descriptor instead (> data/datapackage.json)",
     )
     p.set_defaults(func=cmd_schema)
+    from .dataset.export import FORMATS
+
+    p = sub.add_parser("export", help="check the data, then write every table as csv, parquet, xlsx or a zip")
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=FORMATS,
+        help="csv (UTF-8 with BOM), parquet, xlsx (one sheet per table, bilingual headers, a README sheet) or "
+        "zip (the Frictionless data package with the sources)",
+    )
+    p.add_argument("--output", default="dist", help="folder to write into, made if missing (default: dist/)")
+    p.add_argument("--data", default=None, help="data folder to export (default: the project's data/)")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("render", help="execute the notebooks with papermill and write HTML reports and an index")
     p.add_argument("--region", action="append", metavar="ID", help="a region to render (repeatable; default: all)")
     p.add_argument("--output", default=None, help="output folder (default: reports/)")

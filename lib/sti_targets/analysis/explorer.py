@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..chinese.script import to_simplified
+from ..dataset.export import neutralise_formula
 from ..dataset.loaders import _to_simplified_all
 from ..dataset.vocabulary import CATEGORIES, region_labels
 from .summaries import formatted, target_table
@@ -20,15 +21,10 @@ from .summaries import formatted, target_table
 EXPORT_COLUMNS = (
     "target_id doc_id region_id region_name_zh region_name_en indicator_id indicator_name_zh indicator_name_en "
     "category target_type level value value_high unit comparator target_year baseline_value baseline_year "
-    "is_stretch conflict quote quote_zh_hans quote_start note"
+    "baseline_observation is_stretch bindingness bindingness_quote bindingness_quote_start conflict quote "
+    "quote_zh_hans quote_start note"
 ).split()
-# A text cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(text: str) -> str:
-    """``'=1+1`` for ``=1+1``: a spreadsheet shows the text instead of computing it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+NOT_STATED = "not_stated"  # the bindingness filter's value for targets whose document does not state it
 
 
 TABLE_COLUMNS = ("quote_zh_hans", "note")  # shown in the table after target_table's columns
@@ -165,6 +161,8 @@ class TargetFilter:
         self._type = t["target_type"].astype(str).to_numpy()
         self._indicator = t["indicator_id"].astype(str).to_numpy()
         self._year = t["target_year"].astype(int).to_numpy()
+        self._bindingness = t["bindingness"].astype(object).fillna(NOT_STATED).astype(str).to_numpy()
+        self._stretch = t["is_stretch"].astype(bool).to_numpy()
         self._codes = {name: pd.factorize(column) for name, column in self._choices().items()}
         # each row's CSV record and table HTML, rendered on first use: an update then only joins strings
         self._table_head = "".join(f"<th>{escape(c)}</th>" for c in _table(t.iloc[:0], self.labels).columns)
@@ -181,7 +179,12 @@ class TargetFilter:
         return cache[positions]
 
     def _choices(self) -> dict:
-        return {"regions": self._region, "categories": self._category, "types": self._type}
+        return {
+            "regions": self._region,
+            "categories": self._category,
+            "types": self._type,
+            "bindingness": self._bindingness,
+        }
 
     @property
     def year_range(self) -> tuple[int, int]:
@@ -212,15 +215,22 @@ class TargetFilter:
         types: list[str] | tuple[str, ...] | None = None,
         years: tuple[int, int] | None = None,
         text: str = "",
+        bindingness: list[str] | tuple[str, ...] | None = None,
+        stretch: bool | None = None,
     ) -> Selection:
-        """Keep rows matching every given filter; None or empty means no filter on that field."""
+        """Keep rows matching every given filter; None or empty means no filter on that field.
+        ``bindingness``: binding, anticipatory and NOT_STATED; ``stretch``: True keeps the stretch
+        targets (力争), False the others."""
         keep = np.ones(len(self.targets), dtype=bool)
-        for name, values in (("regions", regions), ("categories", categories), ("types", types)):
+        choices = (("regions", regions), ("categories", categories), ("types", types), ("bindingness", bindingness))
+        for name, values in choices:
             if values:
                 codes, distinct = self._codes[name]
                 keep &= np.isin(distinct, list(values))[codes]
         if years:
             keep &= (self._year >= years[0]) & (self._year <= years[1])
+        if stretch is not None:
+            keep &= self._stretch == stretch
         for word in to_simplified(text).lower().split():
             rows = np.flatnonzero(keep)
             keep[rows] = self._contains(word, rows)

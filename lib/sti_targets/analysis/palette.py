@@ -26,11 +26,11 @@ CATEGORY_COLOURS = dict(
         strict=True,
     )
 )
-# Okabe-Ito (safe for colour-blind readers) for the eight target types.
+# Okabe-Ito (safe for colour-blind readers) for the nine target types.
 TYPE_COLOURS = dict(
     zip(
         TARGET_TYPES,
-        ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999"),
+        ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999", "#000000"),
         strict=True,
     )
 )

@@ -18,8 +18,18 @@ import pandas as pd
 
 from .. import paths
 from ..dataset.loaders import Dataset
-from ..dataset.provenance import check_provenance
-from ..dataset.vocabulary import CATEGORIES, CATEGORY_EN, CATEGORY_ZH, TARGET_TYPES, category_label, target_type_label
+from ..dataset.provenance import check_observation_provenance, check_provenance
+from ..dataset.vocabulary import (
+    BINDINGNESS,
+    BINDINGNESS_ZH,
+    CATEGORIES,
+    CATEGORY_EN,
+    CATEGORY_ZH,
+    TARGET_TYPES,
+    bindingness_label,
+    category_label,
+    target_type_label,
+)
 from ..errors import UnknownRegion
 from . import summaries as analysis
 from .figures import (
@@ -32,6 +42,7 @@ from .figures import (
     text_colour,
 )
 from .palette import CATEGORY_COLOURS, TYPE_COLOURS
+from .summaries import BINDINGNESS as BINDINGNESS_COLUMN
 from .summaries import MARK_SEPARATOR, OTHER_READING, STRETCH, TYPE_COLUMN, Cell
 
 TABLE_CLASS = "dataframe sti-table"
@@ -39,6 +50,7 @@ ID_COLUMN = "target_id"
 ID_CLASS = ' class="sti-id"'
 CATEGORY_COLUMN = "category 类别"
 TYPE_OF_LABEL = {target_type_label(t): t for t in TARGET_TYPES}
+BINDINGNESS_LABELS = frozenset(bindingness_label(b) for b in BINDINGNESS)
 CATEGORY_OF_LABEL = {category_label(c): c for c in CATEGORIES}
 LEFT = "text-align:left;vertical-align:top"
 RIGHT = "text-align:right;vertical-align:top;white-space:nowrap"
@@ -96,6 +108,11 @@ def stretch_badge() -> str:
     return badge(STRETCH, None)
 
 
+def mark_badge(mark: str) -> str:
+    """The badge of a mark beside a target's type: stretch, or the bindingness the document states."""
+    return stretch_badge() if mark == STRETCH else badge(mark, None) if mark in BINDINGNESS_LABELS else ""
+
+
 class Table:
     """A frame shown as HTML built here, with the links and badges of the pages.
 
@@ -128,8 +145,10 @@ class Table:
         href = f"#{s.target_id}" if self.cell_links == "page" else self.source_href(s.target_id)
         title = s.target_id + (f" {self.others[s.target_id]}" if s.conflict else "")
         link = f'<a href="{escape(href)}" title="{escape(title)}" style="white-space:nowrap">{escape(s.text)}</a>'
-        marks = ([stretch_badge()] if s.stretch else []) + (
-            ['<span class="sti-warn" title="contradicted in the document">⚠</span>'] if s.conflict else []
+        marks = (
+            ([stretch_badge()] if s.stretch else [])
+            + ([mark_badge(s.bindingness)] if s.bindingness else [])
+            + (['<span class="sti-warn" title="contradicted in the document">⚠</span>'] if s.conflict else [])
         )
         return " ".join([link, *marks])
 
@@ -141,13 +160,13 @@ class Table:
         if column == ID_COLUMN:
             return NOWRAP + ";font-family:monospace", self.id_link(str(value))
         if column == TYPE_COLUMN and value.split(MARK_SEPARATOR)[0] in TYPE_OF_LABEL:
-            kind, *marks = value.split(MARK_SEPARATOR)  # "share 比重 · stretch 力争"
-            badges = [badge(kind, TYPE_COLOURS[TYPE_OF_LABEL[kind]])] + [stretch_badge() for m in marks if m == STRETCH]
+            kind, *marks = value.split(MARK_SEPARATOR)  # "share 比重 · stretch 力争 · anticipatory 预期性"
+            badges = [badge(kind, TYPE_COLOURS[TYPE_OF_LABEL[kind]])] + [mark_badge(m) for m in marks]
             return LEFT, "<br>".join(badges)
         if column == CATEGORY_COLUMN and value in CATEGORY_OF_LABEL:
             return LEFT, badge(value, CATEGORY_COLOURS[CATEGORY_OF_LABEL[value]], wrap=True)
-        if column == STRETCH:
-            return NOWRAP, stretch_badge() if value else ""
+        if column in (STRETCH, BINDINGNESS_COLUMN):
+            return NOWRAP, mark_badge(value) if value else ""
         if column == OTHER_READING:
             warning = escape(str(value)).replace("⚠", "<strong>⚠</strong>", 1)
             return LEFT, f'<span class="sti-warn">{warning}</span>' if value else ""
@@ -284,11 +303,17 @@ class RegionReport:
         parts = ", ".join(f"{in_sentence(CATEGORY_EN[c])} {n}" for c, n in top.head(3).items())
         conflicts = t["conflict"].dropna().nunique()
         stretch = int(t["is_stretch"].sum())
+        stated = t["bindingness"].dropna().astype(str).value_counts()
+        force = "; ".join(
+            f"{n} {'is' if n == 1 else 'are'} labelled {b} ({BINDINGNESS_ZH[b]}) by the document"
+            for b, n in stated.reindex(BINDINGNESS).dropna().astype(int).items()
+        )
         count = f"{len(t)} quantified target{'s' if len(t) != 1 else ''}"
         contradictions = f"{conflicts} contradiction{'s' if conflicts != 1 else ''}"
         text = (
             f"The plan commits to {count} due in {', '.join(map(str, years))}. Most are about {parts}. "
             + (f"{stretch} {'is a stretch target' if stretch == 1 else 'are stretch targets'} (力争/争取). ")
+            + (f"{force}; the others' bindingness is not stated. " if force else "")
             + (
                 f"{contradictions} inside the document {'is' if conflicts == 1 else 'are'} marked ⚠ in the rows "
                 "of their targets, with the other reading."
@@ -339,10 +364,10 @@ class RegionReport:
         return f"{len(self.targets)} targets, each listed once above with its quote and note."
 
     def growth_readings(self) -> pd.DataFrame:
-        return analysis.growth_readings(self.book.targets, self.book.documents, self.region_id)
+        return analysis.growth_readings(self.book.targets, self.book.observations, self.region_id)
 
     def growth_table(self) -> Table | Html:
-        frame = analysis.required_growth(self.book.targets, self.book.documents, self.region_id)
+        frame = analysis.required_growth(self.book.targets, self.book.observations, self.region_id)
         return Html("", "") if frame.empty else self._table(frame)  # growth_note says why there is none
 
     def growth_note(self) -> Html:
@@ -355,11 +380,12 @@ class RegionReport:
         text = (
             f"{g['target_id'].nunique()} targets have a baseline in the document; {rated} readings give the average "
             "annual growth needed to reach the target (compound rate; for shares also percentage points per year). "
-            "Cumulative and increment targets are not stocks, so no growth rate is computed for them."
+            "Cumulative and increment targets are not stocks, so no growth rate is computed for them. Each "
+            "baseline is an observation the document states (observations.csv), cited by its quote and offset."
         )
         if len(contested):
             text += (
-                " Where the document states more than one baseline for the same measure, each reading has its own "
+                " Where the document states contradicting values of the same measure, each reading has its own "
                 f"row, citing where the document states it ({', '.join(contested.index)})."
             )
         return paragraph(text)
@@ -367,12 +393,31 @@ class RegionReport:
     def growth_figure(self) -> Figure | None:
         return plot_required_growth(self.growth_readings(), self.name)
 
+    def observations(self) -> Table | Html:
+        """The past values the document states, each with its quote and offset and the targets it is
+        the baseline of; contested values with their conflict id."""
+        frame = analysis.observation_table(
+            self.book.observations, self.book.targets, self.book.indicators, self.region_id
+        )
+        if frame.empty:
+            return paragraph("The document states no past value of a measure it sets a target for.")
+        return self._table(frame)
+
+    @property
+    def region_observations(self) -> pd.DataFrame:
+        return self.book.observations[self.book.observations["region_id"].astype(str) == self.region_id]
+
     def verify_quotes(self) -> str:
-        """Re-prove that each shown quote stands at its offset in its source; raises if not."""
+        """Re-prove that each shown quote (of targets and of observations) stands at its offset in its
+        source and holds its number; raises if not."""
         problems = check_provenance(self.targets, self.book.documents, "data/targets.csv")
+        problems += check_observation_provenance(self.region_observations, self.book.documents, "data/observations.csv")
         if problems:
             raise AssertionError("\n".join(map(str, problems)))
-        return f"{len(self.targets)} quotes verified verbatim at their offsets in the source documents."
+        n, m = len(self.targets), len(self.region_observations)
+        return (
+            f"{n} quotes of targets and {m} of observations verified verbatim at their offsets in the source documents."
+        )
 
 
 @dataclass

@@ -14,13 +14,13 @@ from functools import lru_cache
 import pandas as pd
 
 from ..chinese.numerals import CHINESE_FRACTION, CHINESE_NUMERAL, FRACTION, read_number
-from ..dataset.provenance import read_source
 from ..dataset.vocabulary import (
     CATEGORIES,
     COMPARATOR_SIGNS,
     LEVEL_LABELS,
     TARGET_TYPE_EN,
     TARGET_TYPES,
+    bindingness_label,
     category_label,
     region_labels,
     region_order,
@@ -47,21 +47,14 @@ STOCK_TYPES = ("level", "share", "maintain")
 SECTION_CATEGORIES = ("platforms", "talent", "financing", "enterprises", "rd_investment", "tech_transfer")
 OTHER_CATEGORIES = tuple(c for c in CATEGORIES if c not in SECTION_CATEGORIES)
 
-# Baselines that a document states in its text for the same measure, besides the one recorded in
-# targets.csv (the target's note names them). Each quote must stand verbatim in the source and hold
-# the value and the year; its offset is looked up there, so the row cites where it is.
-STATED_BASELINES = (
-    # Ruijin's table 2-1 gives 0.97 (2020); chapter 1 states 2.25 and 1.95 for 2021.
-    ("ruijin-009", 2.25, 2021, "2021年有效发明专利拥有量137件,每万人有效发明专利拥有量为2.25件"),
-    ("ruijin-009", 1.95, 2021, "2021年万人有效发明专利拥有量1.95件"),
-)
-
 # Column names the pages style (reports.Table): the stretch mark, the type (with a stretch mark
 # after MARK_SEPARATOR in a listing), and the other reading of a contradiction.
 STRETCH = "stretch 力争"
+BINDINGNESS = "bindingness 属性"
 TYPE_COLUMN = "type 类型"
 MARK_SEPARATOR = " · "
 OTHER_READING = "⚠ other reading 另一读法"
+CONTESTED = "conflict 矛盾"  # the conflict id of a contested baseline (observations sharing it)
 
 # ---------------------------------------------------------------------------------------------
 # Values as the document writes them
@@ -146,9 +139,11 @@ class Statement:
     text: str
     stretch: bool = False
     conflict: bool = False
+    bindingness: str = ""  # the bindingness label where the document states it
 
     def __str__(self) -> str:
-        return self.text + (f" [{STRETCH}]" if self.stretch else "") + (" ⚠" if self.conflict else "")
+        marks = (f" [{STRETCH}]" if self.stretch else "") + (f" [{self.bindingness}]" if self.bindingness else "")
+        return self.text + marks + (" ⚠" if self.conflict else "")
 
 
 class Cell(tuple):
@@ -165,8 +160,8 @@ def statements(targets: pd.DataFrame, with_id: bool = False) -> pd.Series:
     rows = zip(ids, values, targets["target_year"], targets["target_type"].astype(str))
     texts = [f"{tid + ' ' if with_id else ''}{v} ({y} {tt})" for tid, v, y, tt in rows]
     out = [
-        Statement(tid, text, bool(s), bool(c))
-        for tid, text, s, c in zip(ids, texts, targets["is_stretch"], targets["conflict"].notna())
+        Statement(tid, text, bool(s), bool(c), b)
+        for tid, text, s, c, b in zip(ids, texts, targets["is_stretch"], targets["conflict"].notna(), bindings(targets))
     ]
     return pd.Series(out, index=targets.index, dtype=object)
 
@@ -204,6 +199,12 @@ def by_category_and_year(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def bindings(targets: pd.DataFrame) -> pd.Series:
+    """Each target's bindingness label (anticipatory 预期性), empty where the document does not say."""
+    kinds = targets["bindingness"].astype(object)
+    return kinds.map(lambda k: "" if pd.isna(k) else bindingness_label(str(k))).astype(object)
+
+
 def target_table(targets: pd.DataFrame, columns_extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """Targets as readers see them: indicator in both languages, value as written, year, type, tier."""
     out = pd.DataFrame(
@@ -215,6 +216,7 @@ def target_table(targets: pd.DataFrame, columns_extra: tuple[str, ...] = ()) -> 
             "year 年份": targets["target_year"].astype(int),
             TYPE_COLUMN: targets["target_type"].astype(str).map(target_type_label),
             STRETCH: targets["is_stretch"].map({True: STRETCH, False: ""}),
+            BINDINGNESS: bindings(targets),
         }
     )
     for column in columns_extra:
@@ -239,6 +241,15 @@ def other_readings(targets: pd.DataFrame) -> pd.Series:
     return out
 
 
+def _marks_in_type(out: pd.DataFrame) -> pd.DataFrame:
+    """target_table's stretch and bindingness columns as marks after the type ("share 比重 · stretch 力争")."""
+    out[TYPE_COLUMN] = [
+        MARK_SEPARATOR.join(filter(None, (kind, stretch, binding)))
+        for kind, stretch, binding in zip(out[TYPE_COLUMN], out[STRETCH], out[BINDINGNESS])
+    ]
+    return out.drop(columns=[STRETCH, BINDINGNESS])
+
+
 def listing(
     targets: pd.DataFrame, rows: pd.DataFrame, regions: pd.DataFrame | None = None, compact: bool = False
 ) -> pd.DataFrame:
@@ -246,11 +257,7 @@ def listing(
     the stretch mark ("share 比重 · stretch 力争"), the other reading of a conflict (looked up in all of
     ``targets``), the verbatim quote (and its Simplified form for a Traditional copy), its offset, and
     the curator's note; with ``regions``, the region too. ``compact`` leaves out tier and offset."""
-    out = target_table(rows)
-    out[TYPE_COLUMN] = [
-        kind + (MARK_SEPARATOR + STRETCH if stretch else "") for kind, stretch in zip(out[TYPE_COLUMN], out[STRETCH])
-    ]
-    out = out.drop(columns=STRETCH)
+    out = _marks_in_type(target_table(rows))
     out[OTHER_READING] = other_readings(targets).reindex(rows.index).to_numpy()
     simplified = rows["quote_zh_hans"].astype(str).to_numpy()
     quote = rows["quote"].astype(str).to_numpy()
@@ -264,11 +271,11 @@ def listing(
     return _without_empty(out)
 
 
-OPTIONAL_COLUMNS = ("level 级别", STRETCH, OTHER_READING)
+OPTIONAL_COLUMNS = ("level 级别", STRETCH, BINDINGNESS, OTHER_READING, CONTESTED)
 
 
 def _without_empty(table: pd.DataFrame) -> pd.DataFrame:
-    """Drop the optional columns that no row fills (a tier, a stretch mark, another reading)."""
+    """Drop the optional columns that no row fills (a tier, a stretch mark, a bindingness, another reading)."""
     empty = [c for c in OPTIONAL_COLUMNS if c in table and len(table) and not table[c].astype(bool).any()]
     return table.drop(columns=empty)
 
@@ -341,53 +348,39 @@ def conflicts(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 # From baseline to target
 
 
-def stated_baselines(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """STATED_BASELINES of the given targets, each with the offset of its quote in the source."""
-    files = dict(zip(documents["doc_id"].astype(str), documents["file"].astype(str)))
-    docs = dict(zip(targets["target_id"].astype(str), targets["doc_id"].astype(str)))
-    rows = []
-    for target_id, value, year, quote in STATED_BASELINES:
-        if target_id not in docs:
-            continue
-        file = files[docs[target_id]]
-        offset = read_source(file).find(quote)
-        if offset < 0 or f"{value:g}" not in quote or f"{year}年" not in quote:
-            raise ValueError(f"stated baseline of {target_id}: {quote!r} with {value:g} ({year}) is not in {file}")
-        rows.append({"target_id": target_id, "value": value, "year": year, "quote": quote, "offset": offset})
-    return pd.DataFrame(rows, columns=["target_id", "value", "year", "quote", "offset"])
-
-
-def growth_readings(targets: pd.DataFrame, documents: pd.DataFrame, region_id: str | None = None) -> pd.DataFrame:
-    """Each baseline of each target, one row per reading: the baseline in targets.csv and any other
-    baseline the document states (STATED_BASELINES), with the compound annual growth needed from it,
-    or, where there is none, why (an increment or cumulative target is not a stock; a zero baseline
-    has no growth rate)."""
+def growth_readings(targets: pd.DataFrame, observations: pd.DataFrame, region_id: str | None = None) -> pd.DataFrame:
+    """Each baseline of each target, one row per reading: the observation that is its baseline
+    (baseline_observation) and, where the document gives contested values of the same measure
+    (observations sharing a conflict id), each of those too; each with its quote and offset, and the
+    compound annual growth needed from it, or, where there is none, why (an increment or cumulative
+    target is not a stock; a zero baseline has no growth rate)."""
     t = targets if region_id is None else of_region(targets, region_id)
-    recorded = t[t["baseline_value"].notna()]
+    t = t[t["baseline_observation"].notna()]
+    obs = observations.set_index(observations["observation_id"].astype(str), drop=False)
+    contested = obs[obs["conflict"].notna()]
+    contested_of = contested.groupby([contested["doc_id"].astype(str), contested["indicator_id"].astype(str)])
+    contested_of = {key: list(group.sort_values("quote_start").index) for key, group in contested_of}
+    pairs = []  # (target_id, observation_id, rank: 0 for the recorded baseline)
+    for target_id, doc_id, indicator_id, baseline in zip(
+        t["target_id"].astype(str), t["doc_id"].astype(str), t["indicator_id"].astype(str), t["baseline_observation"]
+    ):
+        pairs.append((target_id, str(baseline), 0))
+        pairs += [(target_id, o, 1) for o in contested_of.get((doc_id, indicator_id), []) if o != str(baseline)]
+    chosen = obs.loc[[o for _, o, _ in pairs]] if pairs else obs.iloc[:0]
     readings = pd.DataFrame(
         {
-            "target_id": recorded["target_id"].astype(str),
-            "baseline": recorded["baseline_value"].astype(float),
-            "baseline_year": recorded["baseline_year"].astype(int),
-            "source": "baseline_value in targets.csv (the note says where)",
-            "offset": -1,
+            "target_id": [tid for tid, _, _ in pairs],
+            "observation_id": chosen["observation_id"].astype(str).to_numpy(),
+            "baseline": chosen["value"].astype(float).to_numpy(),
+            "baseline_year": chosen["year"].astype(int).to_numpy(),
+            "source": [
+                f"{o}: “{q}” at offset {s}"
+                for o, q, s in zip(chosen["observation_id"], chosen["quote"], chosen["quote_start"])
+            ],
+            "offset": chosen["quote_start"].astype(int).to_numpy(),
+            "contested": chosen["conflict"].astype(object).fillna("").astype(str).to_numpy(),
+            "_rank": [rank for _, _, rank in pairs],
         }
-    )
-    stated = stated_baselines(t, documents)
-    readings = pd.concat(
-        [
-            readings,
-            pd.DataFrame(
-                {
-                    "target_id": stated["target_id"],
-                    "baseline": stated["value"].astype(float),
-                    "baseline_year": stated["year"].astype(int),
-                    "source": [f"“{q}” at offset {o}" for q, o in zip(stated["quote"], stated["offset"])],
-                    "offset": stated["offset"].astype(int),
-                }
-            ),
-        ],
-        ignore_index=True,
     )
     rows = t.set_index(t["target_id"].astype(str)).loc[readings["target_id"]]
     kinds = rows["target_type"].astype(str).to_numpy()
@@ -415,16 +408,19 @@ def growth_readings(targets: pd.DataFrame, documents: pd.DataFrame, region_id: s
     readings["indicator_zh"] = rows["indicator_name_zh"].astype(str).to_numpy()
     readings["indicator_en"] = rows["indicator_name_en"].astype(str).to_numpy()
     readings["indicator"] = readings["indicator_zh"] + " " + readings["indicator_en"]
-    return readings.sort_values(["target_id", "offset"]).reset_index(drop=True)
+    readings = readings.sort_values(["target_id", "_rank", "offset"]).drop(columns="_rank")
+    return readings.reset_index(drop=True)
 
 
-def required_growth(targets: pd.DataFrame, documents: pd.DataFrame, region_id: str | None = None) -> pd.DataFrame:
-    """growth_readings as the page shows them: one row per target and baseline reading."""
-    readings = growth_readings(targets, documents, region_id)
+def required_growth(targets: pd.DataFrame, observations: pd.DataFrame, region_id: str | None = None) -> pd.DataFrame:
+    """growth_readings as the page shows them: one row per target and baseline reading, the baseline
+    cited by its observation's quote and offset, a contested one marked with its conflict id."""
+    readings = growth_readings(targets, observations, region_id)
     rows = targets.set_index(targets["target_id"].astype(str)).loc[readings["target_id"]]
-    out = target_table(rows.reset_index(drop=True)).drop(columns="level 级别")
+    out = _marks_in_type(target_table(rows.reset_index(drop=True)).drop(columns="level 级别"))
     out.insert(3, "baseline 基期", [f"{b:g} ({y})" for b, y in zip(readings["baseline"], readings["baseline_year"])])
     out.insert(4, "baseline from 基期出处", readings["source"].to_numpy())
+    out.insert(5, CONTESTED, readings["contested"].to_numpy())
     out["growth/yr 年均增速"] = [
         reason if reason else f"{g:+.1f}%/yr" for g, reason in zip(readings["growth_pct"], readings["why_no_rate"])
     ]
@@ -432,6 +428,34 @@ def required_growth(targets: pd.DataFrame, documents: pd.DataFrame, region_id: s
     other = dict(zip(targets["target_id"].astype(str), other_readings(targets)))
     out[OTHER_READING] = readings["target_id"].map(other).to_numpy()
     return _without_empty(out)
+
+
+def observation_table(
+    observations: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame, region_id: str
+) -> pd.DataFrame:
+    """The past values one region's document states (observations.csv), in the order of the text: the
+    value as written with its year, the verbatim quote and its offset, the targets it is the baseline
+    of, and the conflict id of contested values."""
+    o = observations[observations["region_id"].astype(str) == region_id].sort_values("quote_start")
+    t = targets[targets["baseline_observation"].notna()]
+    baseline_of: dict[str, list[str]] = {}
+    for target_id, observation_id in zip(t["target_id"].astype(str), t["baseline_observation"].astype(str)):
+        baseline_of.setdefault(observation_id, []).append(target_id)
+    names = dict(zip(indicators["indicator_id"].astype(str), indicators["name_zh"] + " " + indicators["name_en"]))
+    rows = zip(o["value"].astype(float), o["unit"].astype(str), o["quote"].astype(str))
+    return pd.DataFrame(
+        {
+            "observation_id": o["observation_id"].astype(str).to_numpy(),
+            "指标 indicator": o["indicator_id"].astype(str).map(names).to_numpy(),
+            "value 数值": [f"{written_number(v, q)[0]}{'' if u in UNIT_SPACE_FREE else ' '}{u}" for v, u, q in rows],
+            "year 年份": o["year"].astype(int).to_numpy(),
+            "baseline of 基期于": [", ".join(baseline_of.get(i, [])) for i in o["observation_id"].astype(str)],
+            CONTESTED: o["conflict"].astype(object).fillna("").astype(str).to_numpy(),
+            "quote 原文": o["quote"].astype(str).to_numpy(),
+            "offset": o["quote_start"].astype(int).to_numpy(),
+            "note 说明": o["note"].astype(object).fillna("").astype(str).to_numpy(),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------

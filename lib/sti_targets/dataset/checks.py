@@ -6,8 +6,8 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import DataError, Problem, display_path
-from .loaders import Dataset, load_indicators, load_regions, read_documents, read_targets
-from .provenance import check_provenance, check_sources
+from .loaders import Dataset, load_indicators, load_regions, read_documents, read_observations, read_targets
+from .provenance import check_observation_provenance, check_provenance, check_sources
 
 
 def run_checks(data_dir: Path | str | None = None) -> list[Problem]:
@@ -34,10 +34,26 @@ def check_and_load(data_dir: Path | str | None = None) -> tuple[list[Problem], D
         problems += check_sources(documents, display_path(data / "documents.csv"), data)
     if regions is None or indicators is None or documents is None:
         return problems, None
-    targets = attempt(read_targets, data / "targets.csv", regions=regions, indicators=indicators, documents=documents)
+    observations = attempt(
+        read_observations, data / "observations.csv", regions=regions, indicators=indicators, documents=documents
+    )
+    if observations is None:
+        return problems, None
+    problems += check_observation_provenance(observations, documents, display_path(data / "observations.csv"), data)
+    observations = observations.reset_index(drop=True)
+    targets = attempt(
+        read_targets,
+        data / "targets.csv",
+        regions=regions,
+        indicators=indicators,
+        documents=documents,
+        observations=observations,
+    )
     if targets is None:
         return problems, None
     problems += check_provenance(targets, documents, display_path(data / "targets.csv"), data)
-    return problems, None if problems else Dataset(
-        targets.reset_index(drop=True), regions, indicators, documents.reset_index(drop=True)
+    if problems:
+        return problems, None
+    return problems, Dataset(
+        targets.reset_index(drop=True), regions, indicators, documents.reset_index(drop=True), observations
     )

@@ -125,6 +125,74 @@ def read_documents(path: Path | str | None = None, regions: pd.DataFrame | None 
     return _load(path, "documents", {"regions": regions}, checks)
 
 
+def load_observations(
+    path: Path | str | None = None,
+    *,
+    regions: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """data/observations.csv: the past values the documents state, one row per value, validated against
+    the other tables. Observations sharing a conflict id must be of one measure and year (two values
+    the document gives for it). Adds quote_end."""
+    frame = read_observations(path, regions=regions, indicators=indicators, documents=documents)
+    return frame.reset_index(drop=True)
+
+
+def read_observations(
+    path: Path | str | None = None,
+    *,
+    regions: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """load_observations, indexed by each observation's line in the CSV (for reporting problems)."""
+    path = _path(path, "observations")
+    regions = load_regions(_sibling(path, "regions")) if regions is None else regions
+    indicators = load_indicators(_sibling(path, "indicators")) if indicators is None else indicators
+    if documents is None:
+        documents = load_documents(_sibling(path, "documents"), regions=regions)
+
+    def one_measure_and_year(d: pd.DataFrame) -> pd.Series:
+        key = d["doc_id"].astype(str) + "\t" + d["indicator_id"].astype(str) + "\t" + d["year"].astype(str)
+        groups = key.groupby(d["conflict"].astype(object).fillna("")).transform("nunique")
+        return (groups == 1) | d["conflict"].isna().to_numpy()
+
+    def contested(d: pd.DataFrame) -> pd.Series:
+        sizes = d["value"].groupby(d["conflict"].astype(object).fillna("")).transform("nunique")
+        return (sizes > 1) | d["conflict"].isna().to_numpy()
+
+    checks = [
+        RowCheck(
+            "conflict",
+            "must be shared by observations of one document, measure and year",
+            one_measure_and_year,
+        ),
+        RowCheck("conflict", "must be shared by observations whose values differ (else it is no conflict)", contested),
+    ]
+    frame = _load(path, "observations", {"documents": documents, "regions": regions, "indicators": indicators}, checks)
+    frame["quote_end"] = _quote_end(frame)
+    return frame
+
+
+def _observations_beside(
+    path: Path, regions: pd.DataFrame, indicators: pd.DataFrame, documents: pd.DataFrame
+) -> pd.DataFrame:
+    """The observations.csv beside a targets file (the project's for the project's targets); a folder
+    without one has no observations, so a baseline_observation there is an unknown id."""
+    beside = path.parent / "observations.csv"
+    if beside.is_file() or path.parent.resolve() == paths.DATA.resolve():
+        return load_observations(beside, regions=regions, indicators=indicators, documents=documents)
+    fields = TABLES["observations"]
+    return to_typed(pd.DataFrame({f.name: pd.array([], dtype="string") for f in fields}), fields)
+
+
+def _quote_end(frame: pd.DataFrame) -> pd.Series:
+    """quote_start plus the quote's length in characters (as len() counts them)."""
+    lengths = pc.utf8_length(pa.array(frame["quote"].array)).to_numpy().astype("int64")
+    return (frame["quote_start"] + pd.Series(lengths, index=frame.index)).astype("Int64")
+
+
 def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
     """keys.astype(str).map(table), mapping each category once when keys are categorical."""
     if not isinstance(keys.dtype, pd.CategoricalDtype) or keys.isna().any():
@@ -155,14 +223,16 @@ def load_targets(
     regions: pd.DataFrame | None = None,
     indicators: pd.DataFrame | None = None,
     documents: pd.DataFrame | None = None,
+    observations: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """data/targets.csv: one row per quantified target, validated against the other tables.
 
-    Reference tables default to the ones beside ``path`` (or the project's). Adds:
-    indicator_name_zh/_en, value_cny_100m and value_high_cny_100m (money in 亿元),
+    Reference tables default to the ones beside ``path`` (or the project's). A baseline is an
+    observation (baseline_observation): baseline_value and baseline_year must be its value and year.
+    Adds: indicator_name_zh/_en, value_cny_100m and value_high_cny_100m (money in 亿元),
     quote_end, and quote_zh_hans (the quote in Simplified Chinese with mainland words).
     """
-    frame = read_targets(path, regions=regions, indicators=indicators, documents=documents)
+    frame = read_targets(path, regions=regions, indicators=indicators, documents=documents, observations=observations)
     return frame.reset_index(drop=True)
 
 
@@ -172,6 +242,7 @@ def read_targets(
     regions: pd.DataFrame | None = None,
     indicators: pd.DataFrame | None = None,
     documents: pd.DataFrame | None = None,
+    observations: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """load_targets, indexed by each target's line in the CSV (for reporting problems)."""
     path = _path(path, "targets")
@@ -179,6 +250,14 @@ def read_targets(
     indicators = load_indicators(_sibling(path, "indicators")) if indicators is None else indicators
     if documents is None:
         documents = load_documents(_sibling(path, "documents"), regions=regions)
+    if observations is None:
+        observations = _observations_beside(path, regions, indicators, documents)
+    obs = observations.set_index(observations["observation_id"].astype(str))
+
+    def of_baseline(d: pd.DataFrame, column: str) -> pd.Series:
+        ids = d["baseline_observation"].astype(object)
+        return ids.map(obs[column].astype(object)).where(ids.notna())
+
     doc = documents.set_index(documents["doc_id"].astype(str))
     ind = indicators.set_index(indicators["indicator_id"].astype(str))
 
@@ -205,16 +284,53 @@ def read_targets(
             "must be given with baseline_value, and only with it",
             lambda d: d["baseline_year"].isna() == d["baseline_value"].isna(),
         ),
+        RowCheck(
+            "baseline_observation",
+            "must be given with baseline_value, and only with it: a baseline is an observation with its quote",
+            lambda d: d["baseline_observation"].isna() == d["baseline_value"].isna(),
+        ),
+        RowCheck(
+            "baseline_observation",
+            "must be an observation of the target's document and indicator (observations.csv)",
+            lambda d: (
+                (of_baseline(d, "doc_id").astype(str) == d["doc_id"].astype(str))
+                & (of_baseline(d, "indicator_id").astype(str) == d["indicator_id"].astype(str))
+            ).mask(d["baseline_observation"].isna()),
+        ),
+        RowCheck(
+            "baseline_value",
+            "must be the value of baseline_observation (observations.csv)",
+            lambda d: (d["baseline_value"] == of_baseline(d, "value").astype("Float64")).mask(
+                d["baseline_observation"].isna()
+            ),
+        ),
+        RowCheck(
+            "baseline_year",
+            "must be the year of baseline_observation (observations.csv)",
+            lambda d: (d["baseline_year"] == of_baseline(d, "year").astype("Int64")).mask(
+                d["baseline_observation"].isna()
+            ),
+        ),
+        RowCheck(
+            "bindingness_quote",
+            "must be given with bindingness, and only with it: the words of the source saying it",
+            lambda d: d["bindingness_quote"].isna() == d["bindingness"].isna(),
+        ),
+        RowCheck(
+            "bindingness_quote_start",
+            "must be given with bindingness_quote, and only with it",
+            lambda d: d["bindingness_quote_start"].isna() == d["bindingness_quote"].isna(),
+        ),
     ]
-    frame = _load(path, "targets", {"documents": documents, "regions": regions, "indicators": indicators}, checks)
+    references = {"documents": documents, "regions": regions, "indicators": indicators, "observations": observations}
+    frame = _load(path, "targets", references, checks)
     ids = frame["indicator_id"]
     frame["indicator_name_zh"] = _text_of(ids, ind["name_zh"])
     frame["indicator_name_en"] = _text_of(ids, ind["name_en"])
     frame["value_cny_100m"] = money_in_100m_yuan(frame["value"], frame["unit"])
     frame["value_high_cny_100m"] = money_in_100m_yuan(frame["value_high"], frame["unit"])
     quotes = pa.array(frame["quote"].array)  # (one array; quote is required: no NA)
-    lengths = pc.utf8_length(quotes).to_numpy().astype("int64")  # (characters, as len() counts them)
-    frame["quote_end"] = (frame["quote_start"] + pd.Series(lengths, index=frame.index)).astype("Int64")
+    frame["quote_end"] = _quote_end(frame)
     traditional = pa.array(_text_of(frame["doc_id"], doc["script"]).eq("zh-Hant").to_numpy(dtype=bool))
     simplified = pa.array(_to_simplified_all(quotes.filter(traditional).to_pylist()), type=quotes.type)
     frame["quote_zh_hans"] = pd.arrays.ArrowStringArray(pc.replace_with_mask(quotes, traditional, simplified))
@@ -240,26 +356,38 @@ DATASET_CACHE = "STI_TARGETS_DATASET_CACHE"
 
 @dataclass
 class Dataset:
-    """The four curated tables, loaded and validated once, each against the others."""
+    """The five curated tables, loaded and validated once, each against the others."""
 
     targets: pd.DataFrame
     regions: pd.DataFrame
     indicators: pd.DataFrame
     documents: pd.DataFrame
+    observations: pd.DataFrame
 
     @classmethod
-    def load(cls) -> Dataset:
-        """The project's tables; from the cache that ``STI_TARGETS_DATASET_CACHE`` names when it is
-        set (render writes one per run, keyed on its inputs' digest, so each kernel skips validation)."""
+    def load(cls, data_dir: Path | str | None = None) -> Dataset:
+        """The tables of a data folder (default: the project's data/); for the project's, from the
+        cache that ``STI_TARGETS_DATASET_CACHE`` names when it is set (render writes one per run, keyed
+        on its inputs' digest, so each kernel skips validation)."""
         cache = os.environ.get(DATASET_CACHE)
-        if cache:
+        if cache and data_dir is None:
             with open(cache, "rb") as f:
                 return pickle.load(f)
-        regions = load_regions()
-        indicators = load_indicators()
-        documents = load_documents(regions=regions)
-        targets = load_targets(regions=regions, indicators=indicators, documents=documents)
-        return cls(targets, regions, indicators, documents)
+        data = Path(data_dir) if data_dir is not None else paths.DATA
+        regions = load_regions(data / "regions.csv")
+        indicators = load_indicators(data / "indicators.csv")
+        documents = load_documents(data / "documents.csv", regions=regions)
+        observations = load_observations(
+            data / "observations.csv", regions=regions, indicators=indicators, documents=documents
+        )
+        targets = load_targets(
+            data / "targets.csv", regions=regions, indicators=indicators, documents=documents, observations=observations
+        )
+        return cls(targets, regions, indicators, documents, observations)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by name, in schema.TABLES's order."""
+        return {name: getattr(self, name) for name in TABLES}
 
     def save(self, path: Path) -> None:
         """Write the typed tables for ``load`` to read through ``STI_TARGETS_DATASET_CACHE``."""

@@ -12,6 +12,7 @@ from .. import paths
 from ..chinese.numerals import NUMBER_WORDS, fractions_in, states_value
 from ..errors import DataError, Problem, display_path
 from .csvfiles import position, read_file_bytes
+from .vocabulary import BINDINGNESS_ZH
 
 SOURCES_FOLDER = "sources"
 OUTSIDE_SOURCES = (
@@ -127,15 +128,10 @@ def value_in_quote(value: float, unit: str, target_type: str, quote: str) -> boo
     return states_value(value, quote)
 
 
-def check_provenance(
-    targets: pd.DataFrame, documents: pd.DataFrame, targets_file: str, data_dir: Path | None = None
-) -> list[Problem]:
-    """Each quote stands verbatim at quote_start in its source, and holds its value(s).
-
-    ``targets`` is indexed by CSV line (tables.read_targets).
-    """
-    files = dict(zip(documents["doc_id"].astype(str), documents["file"].astype(str)))
-    texts: dict[str, str | None] = {}  # each source read once per call
+def _texts(data_dir: Path | None):
+    """A function giving the text of a source file, each read once, None where it cannot be read
+    (check_sources reports why)."""
+    texts: dict[str, str | None] = {}
 
     def text_of(file: str) -> str | None:
         if file not in texts:
@@ -144,6 +140,29 @@ def check_provenance(
             except DataError:
                 texts[file] = None  # reported by check_sources
         return texts[file]
+
+    return text_of
+
+
+def misplaced(text: str, start: int, quote: str, file: str) -> str | None:
+    """Why ``quote`` does not stand verbatim at ``start`` of ``text`` (the source ``file``), or None."""
+    if text[start : start + len(quote)] == quote:
+        return None
+    found = text.find(quote)
+    hint = f"; the quote is at offset {found}" if found >= 0 else "; the quote is nowhere in the source"
+    return f"quote is not at this offset of {file}{hint}"
+
+
+def check_provenance(
+    targets: pd.DataFrame, documents: pd.DataFrame, targets_file: str, data_dir: Path | None = None
+) -> list[Problem]:
+    """Each quote stands verbatim at quote_start in its source, and holds its value(s); and each
+    bindingness_quote stands verbatim at bindingness_quote_start and says its bindingness.
+
+    ``targets`` is indexed by CSV line (tables.read_targets).
+    """
+    files = dict(zip(documents["doc_id"].astype(str), documents["file"].astype(str)))
+    text_of = _texts(data_dir)  # each source read once per call
 
     def cells(column: str) -> list:
         return targets[column].to_numpy(dtype=object).tolist()
@@ -167,12 +186,9 @@ def check_provenance(
         if text is None:
             continue
         start, quote = int(quote_start), str(quote)
-        if text[start : start + len(quote)] != quote:
-            found = text.find(quote)
-            hint = f"; the quote is at offset {found}" if found >= 0 else "; the quote is nowhere in the source"
-            problems.append(
-                Problem(targets_file, f"quote is not at this offset of {file}{hint}", line, "quote_start", start)
-            )
+        wrong = misplaced(text, start, quote, file)
+        if wrong:
+            problems.append(Problem(targets_file, wrong, line, "quote_start", start))
         for column, number, present in (("value", value, has_value), ("value_high", value_high, has_high)):
             if present and not value_in_quote(float(number), str(unit), str(target_type), quote):
                 problems.append(
@@ -180,4 +196,66 @@ def check_provenance(
                         targets_file, f"{column} does not appear in the quote {quote!r}", line, column, float(number)
                     )
                 )
+    return problems + _bindingness_problems(targets, files, text_of, targets_file)
+
+
+def _bindingness_problems(targets: pd.DataFrame, files: dict, text_of, targets_file: str) -> list[Problem]:
+    """Each bindingness_quote stands at bindingness_quote_start and holds the word of its bindingness."""
+    problems = []
+    stated = targets[targets["bindingness"].notna() & targets["bindingness_quote"].notna()]
+    for line, doc_id, kind, quote, start in zip(
+        stated.index,
+        stated["doc_id"].astype(str),
+        stated["bindingness"].astype(str),
+        stated["bindingness_quote"].astype(str),
+        stated["bindingness_quote_start"],
+    ):
+        file = files[doc_id]
+        text = text_of(file)
+        if text is None or pd.isna(start):
+            continue
+        wrong = misplaced(text, int(start), quote, file)
+        if wrong:
+            problems.append(Problem(targets_file, wrong, line, "bindingness_quote_start", int(start)))
+        if BINDINGNESS_ZH[kind] not in quote:
+            problems.append(
+                Problem(
+                    targets_file,
+                    f"bindingness_quote {quote!r} does not say {BINDINGNESS_ZH[kind]} ({kind})",
+                    line,
+                    "bindingness",
+                    kind,
+                )
+            )
+    return problems
+
+
+def check_observation_provenance(
+    observations: pd.DataFrame, documents: pd.DataFrame, observations_file: str, data_dir: Path | None = None
+) -> list[Problem]:
+    """Each observation's quote stands verbatim at quote_start in its source and holds its value, as
+    check_provenance proves for targets. ``observations`` is indexed by CSV line (read_observations)."""
+    files = dict(zip(documents["doc_id"].astype(str), documents["file"].astype(str)))
+    text_of = _texts(data_dir)
+    problems = []
+    rows = zip(
+        observations.index,
+        observations["doc_id"].astype(str),
+        observations["quote_start"].astype(int),
+        observations["quote"].astype(str),
+        observations["value"].astype(float),
+        observations["unit"].astype(str),
+    )
+    for line, doc_id, start, quote, value, unit in rows:
+        file = files[doc_id]
+        text = text_of(file)
+        if text is None:
+            continue
+        wrong = misplaced(text, start, quote, file)
+        if wrong:
+            problems.append(Problem(observations_file, wrong, line, "quote_start", start))
+        if not value_in_quote(value, unit, "level", quote):
+            problems.append(
+                Problem(observations_file, f"value does not appear in the quote {quote!r}", line, "value", value)
+            )
     return problems

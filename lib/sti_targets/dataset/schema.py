@@ -11,7 +11,23 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .vocabulary import CATEGORIES, COMPARATORS, DOCUMENT_KINDS, PLATFORM_LEVELS, REGION_LEVELS, SCRIPTS, TARGET_TYPES
+from .vocabulary import (
+    BINDINGNESS,
+    CATEGORIES,
+    COMPARATORS,
+    DOCUMENT_KINDS,
+    PLATFORM_LEVELS,
+    REGION_LEVELS,
+    SCRIPTS,
+    TARGET_TYPES,
+)
+
+DATA_VERSION = "0.2.0"  # the version of the curated tables (CHANGELOG.md, CITATION.cff)
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 # Patterns are anchored (^...$) and say [0-9], not \d (which in Python matches any script's digits).
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -20,6 +36,7 @@ TARGET_ID_PATTERN = r"^[a-z][a-z0-9_]*-[0-9]{3,}$"
 # holds them): a longer one is a mistake, and would overflow the conversion.
 NUMBER_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]+)?$"
 WHOLE_PATTERN = r"^[0-9]{1,18}$"
+OBSERVATION_ID_PATTERN = r"^[a-z][a-z0-9_]*-o[0-9]{3,}$"
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 # Names sti-targets render writes into the output folder besides <region_id>.html: index.html,
 # compare.html, manifest.json and the folder sources/ (publish/render.py); a region of one of these
@@ -34,12 +51,14 @@ class Field:
 
     kind is one of: id, category, text, number, int, year, bool, date, sha256, code. Cells are
     text; a number is written like 12, -3 or 2.6, an int like 0 or 541, a year from FIRST_YEAR to
-    LAST_YEAR, a bool as true or false.
+    LAST_YEAR, a bool as true or false. ``zh`` is the column's Chinese label (the exports' headers
+    give both: ``value 数值``).
     """
 
     name: str
     kind: str
     description: str
+    zh: str
     required: bool = True
     allowed: tuple[str, ...] | None = None
     unit: str | None = None
@@ -63,15 +82,29 @@ REGIONS = (
         unique=True,
         pattern=ID_PATTERN,
         reserved=RESERVED_REGION_IDS,
+        zh="地区编号",
     ),
-    Field("name_zh", "text", "Official Chinese name"),
-    Field("name_en", "text", "English name"),
-    Field("level", "category", "Administrative level", allowed=REGION_LEVELS),
-    Field("parent_id", "id", "region_id of the parent region when it is in this table", required=False),
-    Field("parent_name_zh", "text", "Chinese name of the immediate parent region", required=False),
-    Field("parent_name_en", "text", "English name of the immediate parent region", required=False),
-    Field("province", "text", "Province the region belongs to (English)"),
-    Field("admin_code", "code", "GB/T 2260 administrative division code", pattern=r"^[0-9]{6}$", unique=True),
+    Field("name_zh", "text", "Official Chinese name", zh="中文名称"),
+    Field("name_en", "text", "English name", zh="英文名称"),
+    Field("level", "category", "Administrative level", allowed=REGION_LEVELS, zh="行政级别"),
+    Field(
+        "parent_id", "id", "region_id of the parent region when it is in this table", required=False, zh="上级地区编号"
+    ),
+    Field(
+        "parent_name_zh", "text", "Chinese name of the immediate parent region", required=False, zh="上级地区中文名称"
+    ),
+    Field(
+        "parent_name_en", "text", "English name of the immediate parent region", required=False, zh="上级地区英文名称"
+    ),
+    Field("province", "text", "Province the region belongs to (English)", zh="所属省份"),
+    Field(
+        "admin_code",
+        "code",
+        "GB/T 2260 administrative division code",
+        pattern=r"^[0-9]{6}$",
+        unique=True,
+        zh="行政区划代码",
+    ),
 )
 
 INDICATORS = (
@@ -81,39 +114,42 @@ INDICATORS = (
         "Stable id of the measure; the same measure in two plans has one id",
         unique=True,
         pattern=ID_PATTERN,
+        zh="指标编号",
     ),
-    Field("name_zh", "text", "Chinese name (Simplified)"),
-    Field("name_en", "text", "English name"),
-    Field("category", "category", "Policy lever the measure belongs to", allowed=CATEGORIES),
-    Field("unit", "text", "Natural unit of the measure as plans write it"),
-    Field("definition", "text", "What is measured, and whether a stock or new additions"),
+    Field("name_zh", "text", "Chinese name (Simplified)", zh="中文名称"),
+    Field("name_en", "text", "English name", zh="英文名称"),
+    Field("category", "category", "Policy lever the measure belongs to", allowed=CATEGORIES, zh="类别"),
+    Field("unit", "text", "Natural unit of the measure as plans write it", zh="单位"),
+    Field("definition", "text", "What is measured, and whether a stock or new additions", zh="定义"),
 )
 
 DOCUMENTS = (
-    Field("doc_id", "id", "Stable id of the document", unique=True, pattern=ID_PATTERN),
-    Field("region_id", "id", "Issuing region (regions.csv)"),
-    Field("title_zh", "text", "Title as published"),
-    Field("title_en", "text", "English title"),
-    Field("issuer", "text", "Issuing body"),
+    Field("doc_id", "id", "Stable id of the document", unique=True, pattern=ID_PATTERN, zh="文件编号"),
+    Field("region_id", "id", "Issuing region (regions.csv)", zh="地区编号"),
+    Field("title_zh", "text", "Title as published", zh="标题"),
+    Field("title_en", "text", "English title", zh="英文标题"),
+    Field("issuer", "text", "Issuing body", zh="发布机构"),
     Field(
         "issued",
         "date",
         "Issue date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD",
         pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        zh="发布日期",
     ),
-    Field("period_start", "year", "First year the plan covers"),
-    Field("period_end", "year", "Last year the plan covers"),
-    Field("kind", "category", "Kind of plan", allowed=DOCUMENT_KINDS),
-    Field("script", "category", "Script of the source text", allowed=SCRIPTS),
-    Field("file", "text", "Source file, relative to data/", unique=True),
-    Field("sha256", "sha256", "SHA-256 of the source file's bytes", pattern=r"^[0-9a-f]{64}$"),
-    Field("source_note", "text", "Provenance and quirks of the copy", required=False),
+    Field("period_start", "year", "First year the plan covers", zh="规划期起始年"),
+    Field("period_end", "year", "Last year the plan covers", zh="规划期结束年"),
+    Field("kind", "category", "Kind of plan", allowed=DOCUMENT_KINDS, zh="文件类型"),
+    Field("script", "category", "Script of the source text", allowed=SCRIPTS, zh="文字"),
+    Field("file", "text", "Source file, relative to data/", unique=True, zh="原文文件"),
+    Field("sha256", "sha256", "SHA-256 of the source file's bytes", pattern=r"^[0-9a-f]{64}$", zh="SHA-256校验值"),
+    Field("source_note", "text", "Provenance and quirks of the copy", required=False, zh="来源说明"),
     Field(
         "source_url",
         "text",
         "Where the document was published (empty where unknown)",
         required=False,
         pattern=r"^https?://\S+$",
+        zh="来源网址",
     ),
     Field(
         "retrieved",
@@ -121,52 +157,136 @@ DOCUMENTS = (
         "When the copy was retrieved: YYYY-MM-DD (empty where unknown)",
         required=False,
         pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        zh="获取日期",
     ),
 )
 
 TARGETS = (
-    Field("target_id", "id", "Stable id: <region_id>-NNN", unique=True, pattern=TARGET_ID_PATTERN),
-    Field("doc_id", "id", "Document stating the target (documents.csv)"),
-    Field("region_id", "id", "Region the target is for (regions.csv); equals the document's region"),
-    Field("indicator_id", "id", "Measure (indicators.csv)"),
-    Field("category", "category", "Policy lever; equals the indicator's category", allowed=CATEGORIES),
-    Field("target_type", "category", "What kind of commitment the number is", allowed=TARGET_TYPES),
+    Field("target_id", "id", "Stable id: <region_id>-NNN", unique=True, pattern=TARGET_ID_PATTERN, zh="目标编号"),
+    Field("doc_id", "id", "Document stating the target (documents.csv)", zh="文件编号"),
+    Field("region_id", "id", "Region the target is for (regions.csv); equals the document's region", zh="地区编号"),
+    Field("indicator_id", "id", "Measure (indicators.csv)", zh="指标编号"),
+    Field("category", "category", "Policy lever; equals the indicator's category", allowed=CATEGORIES, zh="类别"),
+    Field("target_type", "category", "What kind of commitment the number is", allowed=TARGET_TYPES, zh="目标类型"),
     Field(
         "level",
         "category",
         "Tier of a platform, programme or award, where stated",
         required=False,
         allowed=PLATFORM_LEVELS,
+        zh="级别",
     ),
-    Field("value", "number", "The number as the document writes it (low end of a range)"),
-    Field("value_high", "number", "High end of a range (4-6 -> 6)", required=False),
-    Field("unit", "text", "Unit as written: %, 家, 人, 亿元, 万元 ..."),
+    Field("value", "number", "The number as the document writes it (low end of a range)", zh="数值"),
+    Field("value_high", "number", "High end of a range (4-6 -> 6)", required=False, zh="数值上限"),
+    Field("unit", "text", "Unit as written: %, 家, 人, 亿元, 万元 ...", zh="单位"),
     Field(
         "comparator",
         "category",
         ">= for 以上/不少于/突破/超; <= for a rank (前五); ~ for 左右/约; else =",
         allowed=COMPARATORS,
+        zh="比较符",
     ),
-    Field("target_year", "year", "Year the target is due"),
-    Field("baseline_value", "number", "Past value of the same measure given by the document", required=False),
-    Field("baseline_year", "year", "Year of baseline_value", required=False),
-    Field("is_stretch", "bool", "True where 力争/争取 (strive to) governs the target"),
+    Field("target_year", "year", "Year the target is due", zh="目标年份"),
+    Field(
+        "baseline_value",
+        "number",
+        "Past value of the same measure given by the document: the value of baseline_observation",
+        required=False,
+        zh="基期数值",
+    ),
+    Field(
+        "baseline_year",
+        "year",
+        "Year of baseline_value: the year of baseline_observation",
+        required=False,
+        zh="基期年份",
+    ),
+    Field(
+        "baseline_observation",
+        "id",
+        "The observation (observations.csv) that is the baseline, with its quote; given with baseline_value",
+        required=False,
+        pattern=OBSERVATION_ID_PATTERN,
+        zh="基期观测编号",
+    ),
+    Field("is_stretch", "bool", "True where 力争/争取 (strive to) governs the target", zh="力争"),
+    Field(
+        "bindingness",
+        "category",
+        "binding (约束性) or anticipatory (预期性) where the document says so; empty: not stated",
+        required=False,
+        allowed=BINDINGNESS,
+        zh="指标属性",
+    ),
+    Field(
+        "bindingness_quote",
+        "text",
+        "Verbatim words of the source saying the bindingness (holding 约束性 or 预期性); given with bindingness",
+        required=False,
+        zh="属性原文",
+    ),
+    Field(
+        "bindingness_quote_start",
+        "int",
+        "Character offset of bindingness_quote in the source file",
+        required=False,
+        unit="characters",
+        zh="属性原文位置",
+    ),
     Field(
         "conflict",
         "id",
         "Shared id of rows that disagree with each other in the document",
         required=False,
         pattern=ID_PATTERN,
+        zh="矛盾编号",
     ),
-    Field("quote", "text", "Shortest verbatim clause of the source holding the number"),
-    Field("quote_start", "int", "Character offset of the quote in the source file", unit="characters"),
-    Field("note", "text", "Duplicates, conflicts, ambiguity, readings", required=False),
+    Field("quote", "text", "Shortest verbatim clause of the source holding the number", zh="原文"),
+    Field("quote_start", "int", "Character offset of the quote in the source file", unit="characters", zh="原文位置"),
+    Field("note", "text", "Duplicates, conflicts, ambiguity, readings", required=False, zh="说明"),
+)
+
+OBSERVATIONS = (
+    Field(
+        "observation_id",
+        "id",
+        "Stable id: <region_id>-oNNN",
+        unique=True,
+        pattern=OBSERVATION_ID_PATTERN,
+        zh="观测编号",
+    ),
+    Field("doc_id", "id", "Document stating the value (documents.csv)", zh="文件编号"),
+    Field("region_id", "id", "Region the value is of (regions.csv); equals the document's region", zh="地区编号"),
+    Field("indicator_id", "id", "Measure (indicators.csv)", zh="指标编号"),
+    Field(
+        "level",
+        "category",
+        "Tier of the platforms or programmes counted, where stated",
+        required=False,
+        allowed=PLATFORM_LEVELS,
+        zh="级别",
+    ),
+    Field("year", "year", "Year the value is of, as the document states it", zh="年份"),
+    Field("value", "number", "The number as the document writes it", zh="数值"),
+    Field("unit", "text", "Unit as written", zh="单位"),
+    Field("quote", "text", "Shortest verbatim clause of the source holding the number", zh="原文"),
+    Field("quote_start", "int", "Character offset of the quote in the source file", unit="characters", zh="原文位置"),
+    Field(
+        "conflict",
+        "id",
+        "Shared id of observations of one measure and year whose values disagree in the document",
+        required=False,
+        pattern=ID_PATTERN,
+        zh="矛盾编号",
+    ),
+    Field("note", "text", "Where the year comes from, restatements, readings", required=False, zh="说明"),
 )
 
 TABLES = {
     "regions": REGIONS,
     "indicators": INDICATORS,
     "documents": DOCUMENTS,
+    "observations": OBSERVATIONS,
     "targets": TARGETS,
 }
 
@@ -174,10 +294,17 @@ TITLES = {
     "regions": "Regions: names, level, parent and GB/T 2260 code",
     "indicators": "Indicators: the dictionary of measures targets are stated in",
     "documents": "Documents: the source plans, their period, kind, file and checksum",
+    "observations": "Observations: past values the documents state, each with the verbatim quote holding it",
     "targets": "Targets: one row per quantified target, with the verbatim quote holding its number",
 }
 
-PRIMARY_KEYS = {"regions": "region_id", "indicators": "indicator_id", "documents": "doc_id", "targets": "target_id"}
+PRIMARY_KEYS = {
+    "regions": "region_id",
+    "indicators": "indicator_id",
+    "documents": "doc_id",
+    "observations": "observation_id",
+    "targets": "target_id",
+}
 
 
 @dataclass(frozen=True)
@@ -199,6 +326,17 @@ FOREIGN_KEYS = {
     "regions": (ForeignKey(("parent_id",), "regions", ("region_id",)),),
     "indicators": (),
     "documents": (ForeignKey(("region_id",), "regions", ("region_id",)),),
+    "observations": (
+        ForeignKey(("doc_id",), "documents", ("doc_id",)),
+        ForeignKey(("region_id",), "regions", ("region_id",)),
+        ForeignKey(("indicator_id",), "indicators", ("indicator_id",)),
+        ForeignKey(
+            ("doc_id", "region_id"),
+            "documents",
+            ("doc_id", "region_id"),
+            message="must be the region of the document (documents.csv)",
+        ),
+    ),
     "targets": (
         ForeignKey(("doc_id",), "documents", ("doc_id",)),
         ForeignKey(("region_id",), "regions", ("region_id",)),
@@ -215,6 +353,7 @@ FOREIGN_KEYS = {
             ("indicator_id", "category"),
             message="must be the category of the indicator (indicators.csv)",
         ),
+        ForeignKey(("baseline_observation",), "observations", ("observation_id",)),
     ),
 }
 
@@ -282,10 +421,12 @@ def datapackage() -> dict:
             "Generated from lib/sti_targets/dataset/schema.py by `sti-targets schema --datapackage`; "
             "do not edit by hand. `sti-targets check` enforces this schema and more: cells are read with "
             "surrounding whitespace stripped, and relations between columns (value_high >= value, target "
-            "years within the document's period, baselines before targets) and every quote's provenance "
-            "are checked there."
+            "years within the document's period, baselines before targets and equal to their observation) and "
+            "every quote's provenance are checked there."
         ),
         "profile": "tabular-data-package",
+        "version": DATA_VERSION,
+        "licenses": [LICENSE],
         "resources": resources,
     }
 

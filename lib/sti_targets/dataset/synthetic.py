@@ -1,7 +1,7 @@
 """Synthetic project folders in the schema of the curated data, for benchmarks at scale.
 
 ``generate(root, n_regions)`` writes a complete project folder under ``root``:
-data/{regions,indicators,documents,targets}.csv, data/sources/*.txt, notebooks/ and
+data/{regions,indicators,documents,observations,targets}.csv, data/sources/*.txt, notebooks/ and
 pyproject.toml, so that ``STI_TARGETS_ROOT=root sti-targets check`` and ``render`` run on it.
 Everything in it is marked synthetic: region ids ``syn0001``..., names
 "合成地区0001 Synthetic region 0001", document titles and source texts saying SYNTHETIC, a
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .. import paths
 from .csvfiles import read_text
-from .schema import DOCUMENT_KINDS, DOCUMENTS, REGIONS, TARGETS
+from .schema import DOCUMENT_KINDS, DOCUMENTS, OBSERVATIONS, REGIONS, TARGETS
 
 PREFIX = "syn"
 MARKER = "SYNTHETIC.md"
@@ -189,11 +189,31 @@ def _region_files(i: int, n_targets: int, indicators: list[dict], rng: random.Ra
         convert(f"{title_zh}\n\n一、主要目标\n"),
     ]
     offset = sum(len(p) for p in parts)
+    observations = []
     for k, row in enumerate(rows, start=1):
         lead = convert(f"({k}) 到{row['target_year']}年，" + ("力争" if row["is_stretch"] else ""))
         quote = convert(row["quote"])
         tail = convert("。\n")
         row["quote"], row["quote_start"] = quote, offset + len(lead)
+        if row["baseline_value"] != "":  # the baseline is an observation, quoted from the target's clause
+            said = f"{row['baseline_year']}年的{_g(row['baseline_value'])}"
+            observation_id = f"{rid}-o{len(observations) + 1:03d}"
+            row["baseline_observation"] = observation_id
+            observations.append(
+                {
+                    "observation_id": observation_id,
+                    "doc_id": f"{rid}_2021_2025",
+                    "region_id": rid,
+                    "indicator_id": row["indicator_id"],
+                    "level": row["level"],
+                    "year": row["baseline_year"],
+                    "value": _g(row["baseline_value"]),
+                    "unit": row["unit"],
+                    "quote": said,
+                    "quote_start": row["quote_start"] + quote.index(said),
+                    "note": "SYNTHETIC: the baseline its target's clause states",
+                }
+            )
         parts += [lead, quote, tail]
         offset += len(lead) + len(quote) + len(tail)
     parts.append(convert("二、保障措施\n加强组织领导，强化监测评估。(合成数据 SYNTHETIC)\n"))
@@ -221,7 +241,7 @@ def _region_files(i: int, n_targets: int, indicators: list[dict], rng: random.Ra
         for column in ("value", "value_high", "baseline_value"):
             if row[column] != "":
                 row[column] = _g(row[column])
-    return region, document, rows, file, text
+    return region, document, rows, observations, file, text
 
 
 def _check_root(root: Path) -> Path:
@@ -249,12 +269,13 @@ def generate(root: Path | str, n_regions: int, targets_per_region: int = 50, see
     t2s = opencc.OpenCC("s2t")
     rng = random.Random(seed)
     indicators = _indicators()
-    regions, documents, targets, sources = [], [], [], {}
+    regions, documents, targets, observations, sources = [], [], [], [], {}
     for i in range(1, n_regions + 1):
-        region, document, rows, file, text = _region_files(i, targets_per_region, indicators, rng, seed, t2s)
+        region, document, rows, said, file, text = _region_files(i, targets_per_region, indicators, rng, seed, t2s)
         regions.append(region)
         documents.append(document)
         targets += rows
+        observations += said
         sources[file] = text
     data = root / "data"
     if data.exists():
@@ -270,6 +291,7 @@ def generate(root: Path | str, n_regions: int, targets_per_region: int = 50, see
     (data / "regions.csv").write_bytes(_csv(regions, [f.name for f in REGIONS]))
     shutil.copyfile(paths.DATA / "indicators.csv", data / "indicators.csv")
     (data / "documents.csv").write_bytes(_csv(documents, [f.name for f in DOCUMENTS]))
+    (data / "observations.csv").write_bytes(_csv(observations, [f.name for f in OBSERVATIONS]))
     (data / "targets.csv").write_bytes(_csv(targets, [f.name for f in TARGETS]))
     for file, text in sources.items():
         (data / file).write_bytes(text)

@@ -56,16 +56,18 @@ TARGET_TYPES = (
     "growth_rate",
     "breakthrough",
     "maintain",
+    "standard",
 )
 TARGET_TYPE_EN = {
     "level": "reach a stock",
     "increment": "new additions in the period",
-    "annual": "per year / within the year",
+    "annual": "per year (每年)",
     "cumulative": "cumulative over the period",
     "share": "a ratio to reach",
     "growth_rate": "growth rate",
     "breakthrough": "breakthrough from zero",
     "maintain": "maintain",
+    "standard": "a standard per unit (funding per person)",
 }
 TARGET_TYPE_ZH = {
     "level": "存量",
@@ -76,6 +78,7 @@ TARGET_TYPE_ZH = {
     "growth_rate": "增速",
     "breakthrough": "突破",
     "maintain": "保持",
+    "standard": "标准",
 }
 PLATFORM_LEVELS = ("national", "provincial", "municipal", "county")
 COMPARATORS = (">=", "<=", "~", "=")  # <= for a rank: this place or better (进入前五)
@@ -89,6 +92,12 @@ LEVEL_LABELS = {
     "county": "县级 county",
 }
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "~": "≈", "=": ""}
+# The force a plan gives a target, where it says (约束性 / 预期性); empty means not stated. The word
+# each value's evidence (bindingness_quote) must hold.
+BINDINGNESS = ("binding", "anticipatory")
+BINDINGNESS_ZH = {"binding": "约束性", "anticipatory": "预期性"}
+BINDINGNESS_EN = {"binding": "binding: a commitment of the government", "anticipatory": "anticipatory: expected"}
+NOT_STATED = "not stated 未说明"
 
 # --- units ----------------------------------------------------------------------------------------
 # Money units and their factor to 亿元 (100 million yuan), for value_cny_100m.
@@ -113,6 +122,11 @@ def category_label(category: str) -> str:
 def target_type_label(target_type: str) -> str:
     """cumulative 累计."""
     return f"{target_type} {TARGET_TYPE_ZH[target_type]}"
+
+
+def bindingness_label(bindingness: str) -> str:
+    """anticipatory 预期性."""
+    return f"{bindingness} {BINDINGNESS_ZH[bindingness]}"
 
 
 def region_order(regions: pd.DataFrame) -> list[str]:

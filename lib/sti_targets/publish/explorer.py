@@ -12,10 +12,18 @@ from html import escape
 
 import pandas as pd
 
-from ..analysis.explorer import Selection, TargetFilter
+from ..analysis.explorer import NOT_STATED, Selection, TargetFilter
 from ..analysis.palette import CATEGORY_COLOURS, TYPE_COLOURS
 from ..dataset.loaders import load_documents, load_indicators, load_regions, load_targets
-from ..dataset.vocabulary import CATEGORIES, TARGET_TYPE_EN, TARGET_TYPES, category_label
+from ..dataset.vocabulary import (
+    BINDINGNESS,
+    CATEGORIES,
+    TARGET_TYPE_EN,
+    TARGET_TYPES,
+    bindingness_label,
+    category_label,
+)
+from ..dataset.vocabulary import NOT_STATED as NOT_STATED_LABEL
 
 TABLE_ROWS = 500  # rows the page shows at most; the download holds every filtered row
 INLINE_DOWNLOAD_ROWS = 5000  # up to this many rows the download link follows every filter change
@@ -178,6 +186,19 @@ class ExplorerView:
             rows=6,
             layout=w.Layout(width="420px"),
         )
+        present = set(model._bindingness)
+        self.bindingness = w.SelectMultiple(
+            options=[(bindingness_label(b), b) for b in BINDINGNESS if b in present]
+            + ([(NOT_STATED_LABEL, NOT_STATED)] if NOT_STATED in present else []),
+            style=label,
+            description="属性 bindingness",
+            rows=3,
+        )
+        self.stretch = w.Dropdown(
+            options=[("all 全部", None), ("stretch 力争", True), ("not stretch 非力争", False)],
+            style=label,
+            description="力争 stretch",
+        )
         self.years = w.IntRangeSlider(
             value=(lo, hi), min=lo, max=hi, style=label, description="年份 year", layout=w.Layout(width="420px")
         )
@@ -206,6 +227,7 @@ class ExplorerView:
             [
                 w.HTML(font_css() + CHART_CSS),
                 w.HBox([self.regions, self.categories, self.types]),
+                w.HBox([self.bindingness, self.stretch]),
                 w.HBox([self.years, self.text, self.reset]),
                 self.indicator,
                 w.HBox([self.download, self.prepare]),
@@ -215,11 +237,17 @@ class ExplorerView:
         self.update()
 
     def filters(self) -> tuple:
-        return (self.regions, self.categories, self.types, self.years, self.text)
+        return (self.regions, self.categories, self.types, self.years, self.text, self.bindingness, self.stretch)
 
     def selection(self) -> Selection:
         return self.model.filter(
-            self.regions.value, self.categories.value, self.types.value, self.years.value, self.text.value
+            self.regions.value,
+            self.categories.value,
+            self.types.value,
+            self.years.value,
+            self.text.value,
+            bindingness=self.bindingness.value,
+            stretch=self.stretch.value,
         )
 
     def reset_filters(self, button=None) -> None:
