@@ -13,6 +13,7 @@ LOADERS = {
     "regions": sti_targets.load_regions,
     "indicators": sti_targets.load_indicators,
     "documents": sti_targets.load_documents,
+    "observations": sti_targets.load_observations,
     "targets": sti_targets.load_targets,
 }
 

@@ -407,6 +407,7 @@ for _loader, _table in (
     (load_regions, "regions"),
     (load_indicators, "indicators"),
     (load_documents, "documents"),
+    (load_observations, "observations"),
     (load_targets, "targets"),
 ):
     _loader.__doc__ += "\n" + columns_doc(_table)  # (help() lists the columns the schema declares)

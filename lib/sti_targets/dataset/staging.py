@@ -15,6 +15,7 @@ from pathlib import Path
 from ..atomic import atomic_write
 from ..errors import Problem, display_path
 from .checks import run_checks
+from .schema import TABLES
 
 
 def csv_lines(rows: Iterable[Iterable[object]]) -> str:
@@ -36,16 +37,15 @@ def append_csv(current: bytes, rows: Iterable[Iterable[object]]) -> bytes:
 
 def check_staged(data: Path, changes: Mapping[str, bytes]) -> list[Problem]:
     """Every data check on a temporary copy of ``data`` with ``changes`` (path relative to data/ ->
-    new bytes) applied: the tables are copied, sources linked. Problems name the real files."""
+    new bytes) applied: the tables and sources are copied (a link would lead out of the staged
+    data/sources/, which check refuses). Problems name the real files."""
     with tempfile.TemporaryDirectory(prefix="sti-staged-") as tmp:
         staged = Path(tmp) / "data"
         staged.mkdir()
-        for name in ("regions.csv", "indicators.csv", "documents.csv", "targets.csv"):
+        for name in (f"{table}.csv" for table in TABLES):
             if (data / name).is_file():
                 shutil.copyfile(data / name, staged / name)
-        (staged / "sources").mkdir()
-        for source in (data / "sources").iterdir():
-            os.symlink(source.resolve(), staged / "sources" / source.name)
+        shutil.copytree(data / "sources", staged / "sources")
         for name, content in changes.items():
             target = staged / name
             target.parent.mkdir(parents=True, exist_ok=True)
