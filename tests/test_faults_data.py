@@ -114,8 +114,8 @@ def test_extract_gives_the_offsets_check_verifies_in_a_file_with_a_byte_order_ma
     [
         ("targets", ",2.5,", ",２.5,", 2, "value", "２.5"),
         ("targets", ",3,,家", ",５００,,家", 3, "value", "５００"),
-        ("targets", ",2025,,,false,,研发", ",20２5,,,false,,研发", 2, "target_year", "20２5"),
-        ("targets", ",2025,,,false,,研发", ",١١٠٠,,,false,,研发", 2, "target_year", "١١٠٠"),
+        ("targets", ",2025,,,,false,,,,,研发", ",20２5,,,,false,,,,,研发", 2, "target_year", "20２5"),
+        ("targets", ",2025,,,,false,,,,,研发", ",١١٠٠,,,,false,,,,,研发", 2, "target_year", "١١٠٠"),
         ("targets", FIRST_QUOTE, ",研发投入强度达到2.5%,٢١,", 2, "quote_start", "٢١"),
         ("targets", FIRST_QUOTE, ",研发投入强度达到2.5%,２１,", 2, "quote_start", "２１"),
         ("documents", ",2023,2025,", ",２０２３,2025,", 2, "period_start", "２０２３"),

@@ -139,6 +139,15 @@ def load_observations(
     return frame.reset_index(drop=True)
 
 
+def _references(path: Path, regions, indicators, documents) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The tables a table of facts is validated against: those given, else the ones beside ``path``."""
+    regions = load_regions(_sibling(path, "regions")) if regions is None else regions
+    indicators = load_indicators(_sibling(path, "indicators")) if indicators is None else indicators
+    if documents is None:
+        documents = load_documents(_sibling(path, "documents"), regions=regions)
+    return regions, indicators, documents
+
+
 def read_observations(
     path: Path | str | None = None,
     *,
@@ -148,10 +157,7 @@ def read_observations(
 ) -> pd.DataFrame:
     """load_observations, indexed by each observation's line in the CSV (for reporting problems)."""
     path = _path(path, "observations")
-    regions = load_regions(_sibling(path, "regions")) if regions is None else regions
-    indicators = load_indicators(_sibling(path, "indicators")) if indicators is None else indicators
-    if documents is None:
-        documents = load_documents(_sibling(path, "documents"), regions=regions)
+    regions, indicators, documents = _references(path, regions, indicators, documents)
 
     def one_measure_and_year(d: pd.DataFrame) -> pd.Series:
         key = d["doc_id"].astype(str) + "\t" + d["indicator_id"].astype(str) + "\t" + d["year"].astype(str)
@@ -246,10 +252,7 @@ def read_targets(
 ) -> pd.DataFrame:
     """load_targets, indexed by each target's line in the CSV (for reporting problems)."""
     path = _path(path, "targets")
-    regions = load_regions(_sibling(path, "regions")) if regions is None else regions
-    indicators = load_indicators(_sibling(path, "indicators")) if indicators is None else indicators
-    if documents is None:
-        documents = load_documents(_sibling(path, "documents"), regions=regions)
+    regions, indicators, documents = _references(path, regions, indicators, documents)
     if observations is None:
         observations = _observations_beside(path, regions, indicators, documents)
     obs = observations.set_index(observations["observation_id"].astype(str))
