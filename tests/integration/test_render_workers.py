@@ -15,7 +15,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-from test_render_faults import faulty, render, status  # noqa: F401 (faulty: the fixture, used by name)
+
+from .test_render_faults import faulty, render, status  # noqa: F401 (faulty: the fixture, used by name)
 
 BIN = Path(sys.executable).parent
 
