@@ -293,7 +293,8 @@ class RegionReport:
             rows.append(
                 f'<tr><th scope="row" style="{NOWRAP}">{escape(name)}</th><td style="{style}">{inner}</td></tr>'
             )
-        html = f'<table class="{TABLE_CLASS}"><tbody>{"".join(rows)}</tbody></table>'
+        head = '<thead><tr><th scope="col">field 项目</th><th scope="col">value 内容</th></tr></thead>'
+        html = f'<table class="{TABLE_CLASS}">{head}<tbody>{"".join(rows)}</tbody></table>'
         return Html(html, card.to_string(index=False))
 
     def overview(self) -> Html:
