@@ -7,6 +7,8 @@ dashboard's server log go to tests/artifacts/ (gitignored).
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -108,3 +110,15 @@ def requests(page) -> list[str]:
     urls: list[str] = []
     page.on("request", lambda request: urls.append(request.url))
     return urls
+
+
+def edit_csv(path: Path, edit) -> None:
+    """Rewrite a CSV with ``edit(row)`` applied to each row (a dict), for tests that plant hostile text."""
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    for row in rows:
+        edit(row)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")

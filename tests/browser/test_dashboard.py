@@ -23,6 +23,8 @@ from sti_targets.dataset.vocabulary import category_label
 from sti_targets.publish.dashboard import start_dashboard, stop_dashboard
 from sti_targets.publish.explorer import NO_MATCH
 
+from .conftest import edit_csv
+
 WIDGET_TIMEOUT = 180_000  # ms: the kernel starts and runs the notebook before the widgets show
 
 COUNT = ".sti-count b"  # <b>N</b> of M targets
@@ -410,17 +412,6 @@ SCRIPT = "<script>window.__pwned=2</script>"
 TEX = "$x^2$"
 
 
-def _edit_csv(path: Path, edit) -> None:
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    for row in rows:
-        edit(row)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def hostile_dashboard(browser, artifacts, tmp_path_factory):
     import shutil
@@ -442,9 +433,9 @@ def hostile_dashboard(browser, artifacts, tmp_path_factory):
         if row["indicator_id"] == "rd_gdp_ratio":
             row["name_en"] = f"R&D intensity <b>bold</b> {TEX}"
 
-    _edit_csv(root / "data" / "regions.csv", region)
-    _edit_csv(root / "data" / "targets.csv", note)
-    _edit_csv(root / "data" / "indicators.csv", indicator)
+    edit_csv(root / "data" / "regions.csv", region)
+    edit_csv(root / "data" / "targets.csv", note)
+    edit_csv(root / "data" / "indicators.csv", indicator)
     log = artifacts / "voila-hostile.log"
     log.unlink(missing_ok=True)
     with pytest.MonkeyPatch.context() as mp:

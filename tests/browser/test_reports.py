@@ -17,7 +17,7 @@ from sti_targets import paths
 from sti_targets.dataset.loaders import Dataset
 from sti_targets.publish.pages import workbook_version
 
-from .conftest import sti
+from .conftest import edit_csv, sti
 
 REGIONS = ("changde", "jiangxi", "jingdezhen", "ruijin", "yancheng")
 DOCUMENTS = ("changde_2022_2025", "jiangxi_2021", "jingdezhen_2023_2025", "ruijin_2021_2025", "yancheng_2023")
@@ -280,18 +280,6 @@ def test_print_fits_a4_without_controls_or_clipped_columns(page, reports, artifa
 # English title (the quotes stay verbatim: they are checked against the sources).
 
 
-def _edit_csv(path: Path, edit) -> None:
-    text = path.read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    for row in rows:
-        edit(row)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def hostile_reports(tmp_path_factory, browser) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("hostile")
@@ -314,9 +302,9 @@ def hostile_reports(tmp_path_factory, browser) -> tuple[Path, str]:
         if row["region_id"] == "jiangxi":
             row["title_en"] = f"{PAYLOAD} {MARKDOWN}"
 
-    _edit_csv(root / "data" / "targets.csv", note)
-    _edit_csv(root / "data" / "regions.csv", name)
-    _edit_csv(root / "data" / "documents.csv", title)
+    edit_csv(root / "data" / "targets.csv", note)
+    edit_csv(root / "data" / "regions.csv", name)
+    edit_csv(root / "data" / "documents.csv", title)
     assert noted, "no Jiangxi target with a note to edit"
     out = root / "out"
     result = sti("render", "--region", "jiangxi", "--output", str(out), env={"STI_TARGETS_ROOT": str(root)})
