@@ -145,7 +145,7 @@ def profile(region: str = "ruijin") -> dict[str, float]:
         nbformat.write(nb, Path(work) / "copy.ipynb")
         save = time.perf_counter() - t1
         t2 = time.perf_counter()
-        html = export_html(executed, job, site)
+        html = export_html(nb, job, site)
         export = time.perf_counter() - t2
         t3 = time.perf_counter()
         atomic_write(Path(work) / "r.html", html)

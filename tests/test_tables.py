@@ -182,3 +182,39 @@ def test_read_table_reads_as_csv_reader_does(tmp_path, case, encoding):
     assert got == _as_csv_reader_reads(TRICKY[case], columns)
     for column, (codes, uniques) in distinct.items():  # the distinct values, where found, are the cells'
         assert [None if c == -1 else uniques[c] for c in codes] == [None if pd.isna(v) else v for v in frame[column]]
+
+
+def test_the_run_cache_is_read_once_per_process_and_each_caller_gets_its_own_frames(tmp_path, monkeypatch):
+    import pickle
+
+    from sti_targets.dataset import loaders
+
+    reads, load = [], pickle.load
+    monkeypatch.setattr(pickle, "load", lambda f: reads.append(f.name) or load(f))
+    cache = tmp_path / "dataset.pickle"
+    loaders.Dataset.load().save(cache)
+    monkeypatch.setenv(loaders.DATASET_CACHE, str(cache))
+    first = loaders.Dataset.load()
+    first.targets.loc[first.targets.index[0], "note"] = "changed by a report"
+    first.regions = first.regions.iloc[:0]
+    again = loaders.Dataset.load()
+    assert reads == [str(cache)]
+    assert again.targets["note"].iloc[0] != "changed by a report"  # copy-on-write: the change stayed its own
+    assert len(again.regions) == len(load_regions(DATA / "regions.csv"))
+    (tmp_path / "other.pickle").write_bytes(cache.read_bytes())
+    monkeypatch.setenv(loaders.DATASET_CACHE, str(tmp_path / "other.pickle"))
+    assert loaders.Dataset.load().targets["note"].iloc[0] == again.targets["note"].iloc[0]
+    assert reads == [str(cache), str(tmp_path / "other.pickle")] and len(loaders._READ) == 1
+
+
+def test_a_regions_slice_holds_its_rows_and_every_region_and_indicator():
+    from sti_targets.dataset.loaders import Dataset
+
+    book = Dataset.load()
+    mine = book.of_region("ruijin")
+    for name in ("targets", "documents", "observations"):
+        frame, whole = getattr(mine, name), getattr(book, name)
+        assert len(frame) == (whole["region_id"].astype(str) == "ruijin").sum() > 0, name
+        assert set(frame["region_id"].astype(str)) == {"ruijin"}, name
+    assert mine.regions.equals(book.regions) and mine.indicators.equals(book.indicators)
+    assert mine.region_name("ruijin") == book.region_name("ruijin")

@@ -263,7 +263,7 @@ class RegionReport:
         book = Dataset.load()
         if region_id not in book.region_ids():
             raise UnknownRegion(f"unknown region_id {region_id!r}; valid ids are: {', '.join(book.region_ids())}")
-        return cls(region_id, book)
+        return cls(region_id, book.of_region(region_id))
 
     @property
     def targets(self) -> pd.DataFrame:

@@ -355,6 +355,7 @@ def _to_simplified_all(texts: list[str]) -> list[str]:
 
 
 DATASET_CACHE = "STI_TARGETS_DATASET_CACHE"
+_READ: dict = {}  # the last cache file read in this process, by (path, mtime, size)
 
 
 @dataclass
@@ -374,8 +375,7 @@ class Dataset:
         on its inputs' digest, so each kernel skips validation)."""
         cache = os.environ.get(DATASET_CACHE)
         if cache and data_dir is None:
-            with open(cache, "rb") as f:
-                return pickle.load(f)
+            return cls._cached(Path(cache))
         data = Path(data_dir) if data_dir is not None else paths.DATA
         regions = load_regions(data / "regions.csv")
         indicators = load_indicators(data / "indicators.csv")
@@ -387,6 +387,28 @@ class Dataset:
             data / "targets.csv", regions=regions, indicators=indicators, documents=documents, observations=observations
         )
         return cls(targets, regions, indicators, documents, observations)
+
+    @classmethod
+    def _cached(cls, path: Path) -> Dataset:
+        """The tables of a cache file, read once per process (a warm kernel reads it for its first
+        report only). Each call gets its own frames: under pandas' copy-on-write a report that changes
+        one changes its copy, never what the next report reads."""
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _READ:
+            _READ.clear()
+            with open(path, "rb") as f:
+                _READ[key] = pickle.load(f)
+        return cls(**{name: frame.copy(deep=False) for name, frame in _READ[key].tables().items()})
+
+    def of_region(self, region_id: str) -> Dataset:
+        """The region's targets, documents and observations, with every region and indicator (for
+        names and order): what a region report reads, without scanning every region's rows each time."""
+
+        def mine(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["region_id"].astype(str) == region_id]
+
+        return Dataset(mine(self.targets), self.regions, self.indicators, mine(self.documents), mine(self.observations))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, in schema.TABLES's order."""

@@ -2,6 +2,8 @@
 
 Every page (index, region reports, comparison, source pages) carries the same header: links to
 the index, the comparison and each region, the workbook's version and the digest of its inputs.
+Past NAV_REGIONS_MAX regions a header listing them all would outweigh the page (3,000 links on each
+of 3,000 pages): a page then lists the regions of its own province, and links the index for all.
 Every table on them can be sorted, filtered and downloaded as CSV in the browser, offline, with
 DataTables as bundled by itables (inlined into the page: no CDN, no request). The templates
 (templates/pages/) escape every text; the notebook pages' template (templates/sti_report/)
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -23,6 +25,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 SITE_NAME = "科技创新目标 STI targets"
 WORKBOOK = "科技创新目标工作簿 STI Targets Workbook"
 LEVERS = ("platforms", "talent", "financing")  # the levers the index counts; the rest is "other"
+NAV_REGIONS_MAX = 40  # regions the header lists on every page; more: those of the page's province
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class NavRegion:
     region_id: str
     name_zh: str
     name_en: str
+    province: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,16 +48,26 @@ class Site:
     def of(cls, regions: pd.DataFrame, documents: pd.DataFrame, digest: str) -> Site:
         with_doc = set(documents["region_id"].astype(str))
         nav = tuple(
-            NavRegion(str(r.region_id), str(r.name_zh), str(r.name_en))
+            NavRegion(str(r.region_id), str(r.name_zh), str(r.name_en), str(r.province))
             for r in regions.itertuples(index=False)
             if str(r.region_id) in with_doc
         )
         return cls(tuple(sorted(nav, key=lambda r: r.region_id)), workbook_version(), digest[:12])
 
-    def context(self, current: str, root: str = "") -> dict:
+    def context(self, current: str, root: str = "", region: str | None = None) -> dict:
         """The template variables of the header and assets for the page ``current`` (a region id,
-        ``compare``, ``index`` or ``sources/<doc_id>``), whose links go up by ``root``."""
-        return {"site": self, "current": current, "root": root, "assets": assets()}
+        ``compare``, ``index`` or ``sources/<doc_id>``), whose links go up by ``root``; ``region``:
+        the region the page is about (default: ``current``), whose province the header lists when
+        there are too many regions to list them all."""
+        nav = self.regions
+        if len(nav) > NAV_REGIONS_MAX:
+            mine = self.province_of.get(region or current)
+            nav = tuple(r for r in nav if r.province == mine) if mine is not None else ()
+        return {"site": self, "nav": nav, "current": current, "root": root, "assets": assets()}
+
+    @cached_property
+    def province_of(self) -> dict[str, str]:
+        return {r.region_id: r.province for r in self.regions}
 
 
 def workbook_version() -> str:
@@ -113,7 +127,7 @@ def source_page(doc: pd.Series, view, region: NavRegion, site: Site) -> str:
             doc=card,
             region=region,
             view=view,
-            **site.context(f"sources/{card['doc_id']}", root="../"),
+            **site.context(f"sources/{card['doc_id']}", root="../", region=region.region_id),
         )
     )
 
@@ -132,13 +146,16 @@ class RegionSummary:
 
 def region_summaries(regions: pd.DataFrame, documents: pd.DataFrame, targets: pd.DataFrame, site: Site) -> list:
     levels = dict(zip(regions["region_id"].astype(str), regions["level"].astype(str)))
+    docs_of = dict(list(documents.groupby(documents["region_id"].astype(str), sort=False)))
+    by_region = targets["region_id"].astype(str)
+    counts = pd.crosstab(by_region, targets["category"].astype(str))
+    conflicts = targets["conflict"].groupby(by_region).nunique()
     out = []
     for region in site.regions:
-        docs = documents[documents["region_id"].astype(str) == region.region_id]
-        mine = targets[targets["region_id"].astype(str) == region.region_id]
-        category = mine["category"].astype(str)
-        levers = {lever: int((category == lever).sum()) for lever in LEVERS}
-        levers["other"] = len(mine) - sum(levers.values())
+        docs = docs_of[region.region_id]
+        mine = counts.loc[region.region_id] if region.region_id in counts.index else pd.Series(dtype=int)
+        levers = {lever: int(mine.get(lever, 0)) for lever in LEVERS}
+        levers["other"] = int(mine.sum()) - sum(levers.values())
         start, end = int(docs["period_start"].min()), int(docs["period_end"].max())
         out.append(
             RegionSummary(
@@ -147,7 +164,7 @@ def region_summaries(regions: pd.DataFrame, documents: pd.DataFrame, targets: pd
                 documents=tuple(zip(docs["doc_id"].astype(str), docs["title_zh"].astype(str))),
                 period=str(start) if start == end else f"{start}–{end}",
                 levers=levers,
-                conflicts=int(mine["conflict"].dropna().nunique()),
+                conflicts=int(conflicts.get(region.region_id, 0)),
             )
         )
     return out

@@ -58,6 +58,8 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # restarts too, so a report's outputs do not depend on what ran before it in the same kernel).
 FRESH_NAMESPACE = "get_ipython().reset(new_session=False)\nget_ipython().execution_count = 1"
 FRESH_TAG = "sti-fresh-namespace"
+# What a worker's kernel imports as soon as it starts, while the parent still checks the data.
+WARM_UP = "import sti_targets.analysis.reports\nfrom sti_targets.chinese.fonts import use_cjk_font\nuse_cjk_font()"
 
 
 @dataclass(frozen=True)
@@ -178,21 +180,25 @@ def _kernel_manager_class(work: Path):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kw["stdout"] = kw["stderr"] = open(work / "kernel.log", "ab")  # noqa: SIM115 (the kernel owns it)
             kw["env"] = {**kw.get("env", os.environ), paths.NOTEBOOK_FONT_ENV: "off"}  # (each page gets one font)
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
+            # No input history: nothing reads it, and writing it costs a third of each cell's round trip.
+            return await super()._async_launch_kernel([*kernel_cmd, "--HistoryManager.enabled=False"], **kw)
 
     return WorkFolderKernelManager
 
 
-_warm: dict = {}  # this worker's kernel manager ("km") and its folder ("work"), reused across reports
+# This worker's kernel manager ("km") and its folder ("work"), reused across reports; "fresh" until the
+# kernel has run a report.
+_warm: dict = {}
 
 
 def _kernel() -> tuple:
-    """This worker's kernel manager (its kernel starts with the first report and stays up) and folder."""
+    """This worker's kernel manager (its kernel starts when the worker does, or with the first report,
+    and stays up) and folder."""
     if "km" not in _warm:
         from multiprocessing.util import Finalize
 
         work = Path(tempfile.mkdtemp(prefix="sti-kernel-"))
-        _warm.update(km=_kernel_manager_class(work)(kernel_name="python3"), work=work)
+        _warm.update(km=_kernel_manager_class(work)(kernel_name="python3"), work=work, fresh=True)
         Finalize(None, _drop_kernel, exitpriority=10)  # (atexit does not run in pool workers)
     return _warm["km"], _warm["work"]
 
@@ -202,6 +208,7 @@ def _drop_kernel() -> None:
     from jupyter_core.utils import run_sync
 
     km, work = _warm.pop("km", None), _warm.pop("work", None)
+    _warm.pop("fresh", None)
     if km is not None and km.has_kernel:
         try:
             run_sync(km.shutdown_kernel)(now=True)
@@ -211,9 +218,33 @@ def _drop_kernel() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _execute(job: Job, executed: Path, timeout: int) -> bool:
+def _warm_kernel() -> None:
+    """Start this worker's kernel and import the library in it. Best effort: if that fails, the
+    first report starts a kernel with its retries (and reports the error if it must)."""
+    from jupyter_core.utils import run_sync
+
+    km, _ = _kernel()
+    try:
+        run_sync(_start_and_import)(km)
+    except Exception:  # noqa: BLE001 (see above)
+        _drop_kernel()
+
+
+async def _start_and_import(km) -> None:
+    await km.start_kernel(cwd=str(paths.PROJECT_ROOT))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=60)
+        await kc.execute_interactive(WARM_UP, timeout=120, store_history=False, output_hook=lambda msg: None)
+    finally:
+        kc.stop_channels()
+
+
+def _execute(job: Job, timeout: int) -> tuple:
     """papermill run in this worker's warm kernel, in a fresh namespace, retrying a kernel that fails
-    to start; True if a kernel was started for it. A failure drops the kernel (it may be dead or busy)."""
+    to start: the executed notebook (kept in memory, not written), and True if it was the first in its
+    kernel (which may have started before it, see _warm_kernel). A failure drops the kernel (it may be dead or busy)."""
     import nbformat
     import papermill
 
@@ -223,11 +254,10 @@ def _execute(job: Job, executed: Path, timeout: int) -> bool:
     nb.cells.insert(0, fresh)
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         km, _ = _kernel()
-        started = not km.has_kernel
         try:
-            papermill.execute_notebook(
+            executed = papermill.execute_notebook(
                 nb,
-                str(executed),
+                None,
                 parameters=job.parameters,
                 kernel_name=paths.KERNEL,
                 progress_bar=False,
@@ -237,7 +267,7 @@ def _execute(job: Job, executed: Path, timeout: int) -> bool:
                 execution_timeout=timeout,
                 km=km,
             )
-            return started
+            return executed, _warm.pop("fresh", False)
         except RuntimeError as exc:  # nbclient: "Kernel died before replying to kernel_info" and the like
             _drop_kernel()
             if "kernel" not in str(exc).lower() or attempt == KERNEL_START_ATTEMPTS:
@@ -268,12 +298,9 @@ def _html_exporter():
     return exporter
 
 
-def export_html(executed: Path, job: Job, site: Site) -> str:
+def export_html(nb, job: Job, site: Site) -> str:
     """The executed notebook as HTML without code cells or the parameters cells, with the header
     of every page and the title of this one."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
     nb.metadata["title"] = page_title(job.label)
     body, _ = _html_exporter().from_notebook_node(nb, resources={"sti": site.context(job.name)})
     return body
@@ -309,14 +336,10 @@ def render_one(job: Job, timeout: int, site: Site) -> tuple[Outcome, str | None]
         if job.is_source:
             html = render_source(job, site)
             return Outcome(job.name, "ok", time.perf_counter() - started), html
-        executed = _kernel()[1] / f"{job.name}.ipynb"
-        try:
-            t0 = time.perf_counter()
-            new_kernel = _execute(job, executed, timeout)
-            t1 = time.perf_counter()
-            html = export_html(executed, job, site)
-        finally:
-            executed.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        executed, new_kernel = _execute(job, timeout)
+        t1 = time.perf_counter()
+        html = export_html(executed, job, site)
         timings = {"execute": t1 - t0, "export": time.perf_counter() - t1, "new_kernel": float(new_kernel)}
         return Outcome(job.name, "ok", time.perf_counter() - started, timings=timings), html
     except Exception as exc:  # a failed region is reported, not raised: the others go on
@@ -330,8 +353,8 @@ class PageFont:
     """The CJK web font for the pages of one run, subset in a background thread from the text
     the pages can show; a page with a character outside it gets its own subset."""
 
-    def __init__(self, pool: ThreadPoolExecutor):
-        self.chars = cjk_chars(page_text())
+    def __init__(self, pool: ThreadPoolExecutor, targets):
+        self.chars = cjk_chars(page_text(targets))
         self._css = pool.submit(font_face_css, self.chars)
 
     def apply(self, html: str) -> str:
@@ -353,16 +376,30 @@ def _summary(exc: BaseException) -> str:
     return " ".join(text.split())[:500]
 
 
-def _init_worker() -> None:
+def _init_worker(cache: str) -> None:
     """Workers die with the parent (even after its kill -9), leave Ctrl-C to it, and on its
     SIGTERM remove their folder and exit at once; their kernels (ipykernel polls its parent)
-    follow them. Unwinding instead would leave asyncio printing the dying kernel's errors."""
+    follow them. Unwinding instead would leave asyncio printing the dying kernel's errors.
+    A worker starts while the parent checks the data: it imports what running a notebook needs
+    and starts its kernel, whose reports will read the tables from ``cache`` (written once the
+    data has passed its checks, before any report is submitted)."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:  # the parent died before prctl
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_worker)
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    os.environ[DATASET_CACHE] = cache
+    _skip_iri_grammar()
+    _warm_kernel()
+
+
+def _skip_iri_grammar() -> None:
+    """nbformat validates notebooks with jsonschema, which on import builds the grammar of one optional
+    format checker, for IRIs (rfc3987-syntax, pulled in by jupyter-events): 1.2 s of a worker's start
+    for a check no notebook schema uses. Blocking that one import makes jsonschema skip the checker, as
+    it does wherever the package is not installed."""
+    sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def _exit_worker(signum, frame):
@@ -384,7 +421,7 @@ def _terminate(signum, frame):
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop running workers now (Ctrl-C): cancel what has not started, terminate what has."""
-    for process in list(getattr(pool, "_processes", {}).values()):
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
     pool.shutdown(wait=True, cancel_futures=True)
 
@@ -411,8 +448,10 @@ def read_manifest(output: Path) -> dict:
 class PoolEngine:
     """Jobs in a process pool on this machine."""
 
-    def __init__(self, jobs: int):
-        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
+    def __init__(self, jobs: int, cache: Path):
+        self.where = f"with {jobs} jobs"
+        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(str(cache),))
+        self.pool.submit(int)  # (forks every worker now: they warm up while the data is checked)
 
     def submit(self, job: Job, timeout: int, site: Site, digest: str):
         return self.pool.submit(render_one, job, timeout, site)
@@ -437,7 +476,8 @@ class DaskEngine:
 
         dask.config.set({"distributed.scheduler.allowed-failures": 0, "logging.distributed": "error"})
         logging.getLogger("distributed").setLevel(logging.ERROR)
-        self.cluster, self.submitted = None, []
+        self.cluster, self.submitted, self.closed = None, [], False
+        self.where = f"on Dask ({scheduler})"
         try:
             if scheduler == LOCAL:
                 previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # its processes inherit: Ctrl-C is ours
@@ -475,7 +515,9 @@ class DaskEngine:
 
     def stop(self) -> None:
         """Cancel the cluster's tasks; a LocalCluster's workers are killed, not waited for (a task
-        that runs a notebook does not stop when cancelled)."""
+        that runs a notebook does not stop when cancelled). Again after a stop: nothing left to stop."""
+        if self.closed:
+            return
         self.client.cancel(self.submitted, force=True)
         if self.cluster is not None:
             for nanny in list(self.cluster.workers.values()):
@@ -485,6 +527,9 @@ class DaskEngine:
         self.close(timeout=10)
 
     def close(self, timeout: float | None = None) -> None:
+        if self.closed:
+            return
+        self.closed = True
         try:
             self.client.close(timeout=timeout)
             if self.cluster is not None:
@@ -543,36 +588,48 @@ def render_reports(
     from ..dataset.checks import check_and_load
 
     output = Path(output) if output is not None else paths.REPORTS
-    problems, book = check_and_load()
-    if problems:
-        raise DataError(problems)
-    planned = plan_jobs(region_ids, book)
-    check_writable(output)
-    check_writable(output / "sources")
+    jobs = jobs or os.cpu_count()
+    digest = inputs_digest()
+    run = Path(tempfile.mkdtemp(prefix="sti-render-"))
+    cache = run / f"dataset-{digest[:16]}.pickle"
+    engine = None if scheduler else PoolEngine(jobs, cache)  # (its workers warm up during the checks)
     main = threading.current_thread() is threading.main_thread()
     previous_term = signal.signal(signal.SIGTERM, _terminate) if main else None
-    lock = OutputLock(output, log)
-    run = Path(tempfile.mkdtemp(prefix="sti-render-"))
     previous_cache = os.environ.get(DATASET_CACHE)
+    lock = None
     try:
-        digest = inputs_digest()
-        cache = run / f"dataset-{digest[:16]}.pickle"
+        problems, book = check_and_load()
+        if problems:
+            raise DataError(problems)
+        planned = plan_jobs(region_ids, book)
+        check_writable(output)
+        check_writable(output / "sources")
+        lock = OutputLock(output, log)
         book.save(cache)
-        os.environ[DATASET_CACHE] = str(cache)  # for the kernels: their Dataset.load reads it
-        return _render(planned, output, jobs or os.cpu_count(), timeout, force, log, scheduler, book, digest)
+        os.environ[DATASET_CACHE] = str(cache)  # (for Dask's local workers; the pool's have it already)
+        engine = engine or DaskEngine(scheduler, jobs, digest)
+        outcomes = _render(planned, output, engine, timeout, force, log, book, digest)
+    except BaseException:
+        if engine is not None:
+            engine.stop()  # (a pool's workers started before the checks: they go, whatever failed)
+        raise
+    else:
+        engine.close()
+        return outcomes
     finally:
         if previous_cache is None:
             os.environ.pop(DATASET_CACHE, None)
         else:
             os.environ[DATASET_CACHE] = previous_cache
         shutil.rmtree(run, ignore_errors=True)
-        lock.release()
+        if lock is not None:
+            lock.release()
         if main:
             signal.signal(signal.SIGTERM, previous_term)
 
 
-def _render(planned, output, jobs, timeout, force, log, scheduler, book, digest) -> list[Outcome]:
-    """render_reports under the output's lock, with the data checked and cached."""
+def _render(planned, output, engine, timeout, force, log, book, digest) -> list[Outcome]:
+    """render_reports under the output's lock, with the data checked and cached, on ``engine``."""
     manifest = read_manifest(output)  # (read under the lock: a render that ran meanwhile is kept)
     outcomes: dict[str, Outcome] = {}
     todo = []
@@ -590,17 +647,14 @@ def _render(planned, output, jobs, timeout, force, log, scheduler, book, digest)
             outcomes[job.name] = Outcome(job.name, "kept", fingerprint=fp)
         else:
             todo.append((job, fp))
-    where = f"on Dask ({scheduler})" if scheduler else f"with {jobs} jobs"
     log(
         f"rendering {len(todo)} of {len(planned)} reports into {display_path(output)} "
-        f"{where} ({len(planned) - len(todo)} up to date)"
+        f"{engine.where} ({len(planned) - len(todo)} up to date)"
     )
     done = 0
     with ThreadPoolExecutor(max_workers=1) as font_pool:
-        font = PageFont(font_pool)
-        engine = None
+        font = PageFont(font_pool, book.targets)
         try:
-            engine = DaskEngine(scheduler, jobs, digest) if scheduler else PoolEngine(jobs)
             futures = {engine.submit(job, timeout, site, digest): (job, fp) for job, fp in todo}
             pending = set(futures)
             while pending:
@@ -616,10 +670,8 @@ def _render(planned, output, jobs, timeout, force, log, scheduler, book, digest)
                         f"[{done}/{len(todo)}] {job.name:<12} {outcome.status:<6} {outcome.seconds:6.1f} s"
                         f"{kernel}{detail}"
                     )
-            engine.close()
         except KeyboardInterrupt:
-            if engine is not None:
-                engine.stop()
+            engine.stop()
             for job, _ in todo:
                 outcomes.setdefault(job.name, Outcome(job.name, "interrupted", error="render interrupted"))
             raise

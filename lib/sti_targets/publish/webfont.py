@@ -6,9 +6,9 @@ from __future__ import annotations
 from .. import paths
 
 
-def page_text() -> str:
+def page_text(targets=None) -> str:
     """Every text a page can show: the tables, the notebooks, the library's labels, and the
-    Simplified form of the quotes."""
+    Simplified form of the quotes (of ``targets``, the loaded targets table, if given)."""
     from ..dataset.csvfiles import read_text
     from ..dataset.loaders import load_targets
 
@@ -17,7 +17,8 @@ def page_text() -> str:
     text = "".join(read_text(p) for p in sorted(paths.DATA.glob("*.csv")))
     files = sorted(paths.NOTEBOOKS.glob("*.ipynb")) + sorted(paths.PACKAGE.rglob("*.py"))
     text += "".join(p.read_text(encoding="utf-8") for p in files)
-    return text + "".join(load_targets()["quote_zh_hans"].astype(str))
+    targets = load_targets() if targets is None else targets
+    return text + "".join(targets["quote_zh_hans"].astype(str))
 
 
 def embed(html: str, css: str) -> str:
