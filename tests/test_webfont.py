@@ -26,7 +26,9 @@ def test_embed_puts_the_css_in_the_head():
     assert page.index("<style>x</style>") < page.index("</head>")
 
 
-def test_a_source_page_embeds_every_character_of_its_document():
+def test_source_pages_share_one_font_holding_every_character_of_every_document():
+    from concurrent.futures import ThreadPoolExecutor
+
     from sti_targets.dataset.loaders import Dataset
     from sti_targets.dataset.provenance import read_source
     from sti_targets.publish.pages import Site
@@ -34,10 +36,24 @@ def test_a_source_page_embeds_every_character_of_its_document():
 
     book = Dataset.load()
     site = Site.of(book.regions, book.documents, inputs_digest())
-    job = next(j for j in plan_jobs() if j.name == "sources/changde_2022_2025")
-    page = PageFont.own(render_source(job, site))
-    data = re.search(r"font/woff;base64,([A-Za-z0-9+/=]+)", page).group(1)
-    cmap = {chr(c) for c in TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()}
-    text = read_source("sources/changde_2022-2025_innovation_action_plan.txt")
-    assert cjk_chars(text) <= cmap  # the Traditional copy
-    assert cjk_chars("总体目标 国家级") <= cmap  # and its Simplified reading
+    jobs = {j.name: j for j in plan_jobs()}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        font = PageFont(pool, book)
+        changde = font.apply(render_source(jobs["sources/changde_2022_2025"], site), source=True)
+        ruijin = font.apply(render_source(jobs["sources/ruijin_2021_2025"], site), source=True)
+    fonts = [re.search(r"font/woff;base64,([A-Za-z0-9+/=]+)", page).group(1) for page in (changde, ruijin)]
+    assert fonts[0] == fonts[1]  # one subset for every source page of the run
+    cmap = {chr(c) for c in TTFont(io.BytesIO(base64.b64decode(fonts[0]))).getBestCmap()}
+    for file in book.documents["file"]:
+        assert cjk_chars(read_source(str(file))) <= cmap, file  # every document (Changde's is Traditional)
+    assert cjk_chars("总体目标 国家级") <= cmap  # and the Simplified reading of the Traditional copy
+    assert cjk_chars(changde) <= cmap and cjk_chars(ruijin) <= cmap
+
+
+def test_the_pages_font_holds_every_character_of_the_templates():
+    """Else every page would need a subset of its own (seconds each, per page)."""
+    from sti_targets.publish.pages import TEMPLATES
+    from sti_targets.publish.webfont import page_text
+
+    templates = "".join(p.read_text(encoding="utf-8") for p in TEMPLATES.rglob("*.j2"))
+    assert cjk_chars(templates) and cjk_chars(templates) <= cjk_chars(page_text())

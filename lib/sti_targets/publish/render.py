@@ -315,7 +315,7 @@ def _dataset():
 
 
 def render_source(job: Job, site: Site) -> str:
-    """A document's source page (without its font: see PageFont.own)."""
+    """A document's source page (without its font: see PageFont)."""
     from .sources import source_view
 
     book = _dataset()
@@ -350,23 +350,26 @@ def render_one(job: Job, timeout: int, site: Site) -> tuple[Outcome, str | None]
 
 
 class PageFont:
-    """The CJK web font for the pages of one run, subset in a background thread from the text
-    the pages can show; a page with a character outside it gets its own subset."""
+    """The CJK web fonts of one run's pages, subset in a background thread: one from the text the
+    notebook pages and the index can show, one for every source page, from that and the text of
+    every document (each source page shows a whole document, most of whose characters no other page
+    has: one subset for all of them, not one per document). A page with a character outside its
+    font's set gets a subset of its own."""
 
-    def __init__(self, pool: ThreadPoolExecutor, targets):
-        self.chars = cjk_chars(page_text(targets))
+    def __init__(self, pool: ThreadPoolExecutor, book):
+        from ..chinese.script import to_simplified
+        from ..dataset.provenance import read_source
+
+        self.chars = cjk_chars(page_text(book.targets))
+        documents = "".join(read_source(str(f)) for f in book.documents["file"])
+        self.source_chars = self.chars | cjk_chars(documents) | cjk_chars(to_simplified(documents))
+        self._source_css = pool.submit(font_face_css, self.source_chars)  # (the source pages come first)
         self._css = pool.submit(font_face_css, self.chars)
 
-    def apply(self, html: str) -> str:
-        extra = cjk_chars(html) - self.chars
-        return embed(html, font_face_css(self.chars | extra) if extra else self._css.result())
-
-    @staticmethod
-    def own(html: str) -> str:
-        """The page with a subset of its own characters: a source page shows a whole document,
-        most of whose characters no other page has. (Subset here, in the parent: a worker forked
-        while the font thread runs must not import or subset fonts, whose locks it may inherit.)"""
-        return embed(html, font_face_css(cjk_chars(html)))
+    def apply(self, html: str, source: bool = False) -> str:
+        chars, css = (self.source_chars, self._source_css) if source else (self.chars, self._css)
+        extra = cjk_chars(html) - chars
+        return embed(html, font_face_css(chars | extra) if extra else css.result())
 
 
 def _summary(exc: BaseException) -> str:
@@ -647,13 +650,14 @@ def _render(planned, output, engine, timeout, force, log, book, digest) -> list[
             outcomes[job.name] = Outcome(job.name, "kept", fingerprint=fp)
         else:
             todo.append((job, fp))
+    todo.sort(key=lambda item: item[0].name != "compare")  # the longest job first, not alone at the end
     log(
         f"rendering {len(todo)} of {len(planned)} reports into {display_path(output)} "
         f"{engine.where} ({len(planned) - len(todo)} up to date)"
     )
     done = 0
     with ThreadPoolExecutor(max_workers=1) as font_pool:
-        font = PageFont(font_pool, book.targets)
+        font = PageFont(font_pool, book)
         try:
             futures = {engine.submit(job, timeout, site, digest): (job, fp) for job, fp in todo}
             pending = set(futures)
@@ -689,7 +693,7 @@ def _save(future, job: Job, fp: str, output: Path, font: PageFont) -> Outcome:
     outcome.fingerprint = fp
     if html is not None:
         try:
-            atomic_write(output / job.html, font.own(html) if job.is_source else font.apply(html))
+            atomic_write(output / job.html, font.apply(html, source=job.is_source))
         except OSError as exc:
             outcome.status, outcome.error = "failed", f"could not write {job.html}: {exc.strerror or exc}"
     return outcome

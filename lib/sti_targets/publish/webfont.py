@@ -7,7 +7,7 @@ from .. import paths
 
 
 def page_text(targets=None) -> str:
-    """Every text a page can show: the tables, the notebooks, the library's labels, and the
+    """Every text a page can show: the tables, the notebooks, the library's labels and templates, and the
     Simplified form of the quotes (of ``targets``, the loaded targets table, if given)."""
     from ..dataset.csvfiles import read_text
     from ..dataset.loaders import load_targets
@@ -16,6 +16,7 @@ def page_text(targets=None) -> str:
     # own notebooks and code are UTF-8.
     text = "".join(read_text(p) for p in sorted(paths.DATA.glob("*.csv")))
     files = sorted(paths.NOTEBOOKS.glob("*.ipynb")) + sorted(paths.PACKAGE.rglob("*.py"))
+    files += sorted(paths.PACKAGE.rglob("*.j2"))  # (the pages' templates)
     text += "".join(p.read_text(encoding="utf-8") for p in files)
     targets = load_targets() if targets is None else targets
     return text + "".join(targets["quote_zh_hans"].astype(str))
