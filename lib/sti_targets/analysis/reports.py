@@ -536,7 +536,9 @@ class Comparison:
 
     def headline(self) -> Table | Html:
         if self.by_province:
-            frame = analysis.province_headline(self.book.targets, self.book.regions, self.book.indicators)
+            frame = analysis.province_headline(
+                self.book.targets, self.book.regions, self.book.indicators, self.book.documents
+            )
             what = (
                 "Each cell gives, per target type and unit, how many of the province's regions set the measure and the "
                 "median value they commit to (a range by its lower end), then the lowest–highest in brackets."

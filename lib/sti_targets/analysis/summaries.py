@@ -612,9 +612,12 @@ def province_headline_stats(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.
     return stats.reset_index()
 
 
-def province_headline(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Province (rows) × headline measure (columns): one line per target type and unit, "level 存量:
-    7 regions, median 300 家 (120–800)" (province_headline_stats); — where none of its regions sets it."""
+def province_headline(
+    targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame, documents: pd.DataFrame
+) -> pd.DataFrame:
+    """Province with documents (rows) × headline measure (columns): one line per target type and unit,
+    "level 存量: 7 regions, median 300 家 (120–800)" (province_headline_stats); — where none of its
+    regions sets it."""
     stats = province_headline_stats(targets, regions)
     rank = {t: i for i, t in enumerate(TARGET_TYPES)}
     stats = stats.assign(_type=stats["target_type"].map(rank)).sort_values(["indicator_id", "_type", "unit"])
@@ -626,7 +629,7 @@ def province_headline(targets: pd.DataFrame, regions: pd.DataFrame, indicators: 
             f"{target_type_label(row.target_type)}: {row.regions} region{'s' if row.regions != 1 else ''}, "
             f"median {plain_number(row.median)}{space}{row.unit}{spread}"
         )
-    provinces = province_order(stats["province"])
+    provinces = list(regions_per_province(documents, regions).index)
     measures = [i for i in HEADLINE_INDICATORS if i in set(stats["indicator_id"])]
     names = indicators.set_index(indicators["indicator_id"].astype(str))
     table = pd.DataFrame({PROVINCE_COLUMN: [province_label(p) for p in provinces]})
