@@ -186,3 +186,10 @@ def test_at_seed_size_the_page_is_by_region_and_its_introduction_as_before():
         "is printed as its document writes it; its link opens the quote in the source document.</p>"
     )
     assert not re.search("Grouped by province", comparison.counts()._repr_html_())
+
+
+def test_without_contradictions_the_grouped_section_says_so(book):
+    targets = book.targets.assign(conflict=pd.NA)
+    shown = Comparison(dataclasses.replace(book, targets=targets)).conflicts()
+    assert shown.text.endswith("No document states a target in two disagreeing ways.\n\n")
+    assert "<table" not in shown.html
