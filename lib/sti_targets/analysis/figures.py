@@ -27,12 +27,13 @@ from ..dataset.vocabulary import (
     CATEGORIES,
     TARGET_TYPES,
     category_label,
+    province_label,
     region_labels,
     region_order,
     target_type_label,
 )
 from .palette import CATEGORY_COLOURS, TYPE_COLOURS
-from .summaries import HEADLINE_INDICATORS, formatted, of_region
+from .summaries import HEADLINE_INDICATORS, formatted, of_region, plain_number
 
 # Text is never parsed as mathtext; PNGs carry no software/version metadata, so they are the same every run.
 RC = {"text.parse_math": False, "axes.unicode_minus": False}
@@ -226,9 +227,14 @@ def plot_timeline(targets: pd.DataFrame, documents: pd.DataFrame, regions: pd.Da
     return _finish(fig, alt)
 
 
+# What a row of a comparison is: a region, or a province when the comparison groups by province.
+ROW_KINDS = {"region": "地区", "province": "省份"}
+
+
 @_plain_text
-def plot_category_mix(mix: pd.DataFrame) -> Figure:
-    """Stacked bars of the share of each region's targets per category (analysis.category_mix)."""
+def plot_category_mix(mix: pd.DataFrame, per: str = "region") -> Figure:
+    """Stacked bars of the share of each region's (or province's, ``per``) targets per category
+    (analysis.category_mix, analysis.province_mix)."""
     keys = {category_label(c): c for c in CATEGORIES}
     fig, ax = _begin(11, 0.55 * len(mix) + 2.4)
     left = pd.Series(0.0, index=mix.index)
@@ -243,8 +249,8 @@ def plot_category_mix(mix: pd.DataFrame) -> Figure:
         left = left + mix[label]
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of the region's targets 占本地区目标的百分比")
-    ax.set_title("各地区目标类别构成 Mix of target categories per region (%)")
+    ax.set_xlabel(f"% of the {per}'s targets 占本{ROW_KINDS[per]}目标的百分比")
+    ax.set_title(f"各{ROW_KINDS[per]}目标类别构成 Mix of target categories per {per} (%)")
     ax.grid(axis="y", visible=False)
     ax.legend(
         loc="upper center", bbox_to_anchor=(0.5, -0.14 - 0.3 / max(len(mix), 1)), ncol=4, fontsize=8, frameon=False
@@ -252,7 +258,7 @@ def plot_category_mix(mix: pd.DataFrame) -> Figure:
     rows = "; ".join(
         f"{region}: " + ", ".join(f"{c} {v:.0f}%" for c, v in row.items() if v) for region, row in mix.iterrows()
     )
-    alt = f"Stacked bars, one per region, of the share of its targets per category (category colours): {rows}."
+    alt = f"Stacked bars, one per {per}, of the share of its targets per category (category colours): {rows}."
     return _finish(fig, alt)
 
 
@@ -367,5 +373,126 @@ def plot_required_growth(readings: pd.DataFrame, region_name: str) -> Figure | N
     alt = (
         f"{region_name}: bars of the average annual growth needed from each baseline to the target, one per "
         f"reading of the baseline, coloured by category: {items}."
+    )
+    return _finish(fig, alt)
+
+
+@_plain_text
+def plot_province_timeline(years: pd.DataFrame, title: str) -> Figure:
+    """Per province (analysis.province_years), the span of its plan periods as a bar and, at each
+    target year, a disc whose area is its number of targets due that year, labelled with the number."""
+    due = years.drop(columns=["documents", "start", "end"])
+    start = int(min(years["start"].min(), min(due.columns)))
+    end = int(max(years["end"].max(), max(due.columns)))
+    fig, ax = _begin(max(8.0, 1.3 * (end - start + 2)), 0.42 * len(years) + 2.2)
+    largest = max(int(due.to_numpy().max()), 1)
+    described = []
+    for y, (province, row) in enumerate(years.iterrows()):  # one row per province
+        ax.barh(y, row["end"] - row["start"] + 1, left=row["start"] - 0.5, height=0.8, color="#ececec")
+        n_docs = int(row["documents"])
+        span = f"{row['start']}–{row['end']}" if row["end"] != row["start"] else str(row["start"])
+        ax.text(
+            row["start"] - 0.45,
+            y,
+            f"{n_docs} doc{'s' if n_docs != 1 else ''}",
+            fontsize=7,
+            color="#555555",
+            va="center",
+        )
+        counts = [(int(year), int(n)) for year, n in due.loc[province].items() if n]
+        ax.scatter(
+            [year for year, _ in counts],
+            [y] * len(counts),
+            s=[12 + 260 * n / largest for _, n in counts],
+            color="#4d4d4d",
+            zorder=3,
+        )
+        for year, n in counts:
+            ax.text(year + 0.18, y, f"{n:,}", fontsize=7, va="center", color="#1a1a1a")
+        due_text = ", ".join(f"{n:,} in {year}" for year, n in counts)
+        described.append(f"{province_label(province)} ({n_docs} documents, {span}): {due_text}")
+    ax.set_yticks(range(len(years)), [province_label(p) for p in years.index], fontsize=8)
+    ax.set_ylim(len(years) - 0.5, -0.5)
+    ax.set_xticks(range(start, end + 1), [str(y) for y in range(start, end + 1)])
+    ax.set_xlim(start - 0.6, end + 0.8)
+    ax.set_xlabel("目标年份 target year")
+    ax.grid(axis="y", visible=False)
+    ax.set_title(title)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color="#4d4d4d", markersize=7, label="targets due 到期目标数"),
+        Line2D([], [], linewidth=8, color="#ececec", label="plan periods 规划期"),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.25 / len(years)),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
+    alt = (
+        f"{title}. For each province the span of its documents' plan periods as a grey bar and, at each target "
+        f"year, a disc sized by the number of its targets due that year: {'; '.join(described)}."
+    )
+    return _finish(fig, alt)
+
+
+@_plain_text
+def plot_province_headline(stats: pd.DataFrame, indicators: pd.DataFrame, provinces: list[str]) -> Figure:
+    """Each headline measure across provinces (analysis.province_headline_stats): a panel per measure
+    for its most common target type and unit, a line per province from its lowest to its highest
+    value and a dot at the median, coloured by target type, labelled with the median and its regions."""
+    ind = indicators.set_index(indicators["indicator_id"].astype(str))
+    present = [i for i in HEADLINE_INDICATORS if i in set(stats["indicator_id"])]
+    ncols = 3
+    nrows = max(1, math.ceil(len(present) / ncols))
+    fig, axes = _begin(
+        15, 0.17 * len(provinces) * nrows + 1.2 * nrows + 1.0, nrows=nrows, ncols=ncols, sharey=True, squeeze=False
+    )
+    rank = {p: i for i, p in enumerate(provinces)}
+    described = []
+    for ax, indicator in zip(axes.flat, present):
+        rows = stats[stats["indicator_id"] == indicator]
+        pooled = rows.groupby(["target_type", "unit"])["targets"].sum()
+        kind, unit = pooled.sort_values(ascending=False, kind="stable").index[0]
+        shown = rows[(rows["target_type"] == kind) & (rows["unit"] == unit)]
+        shown = shown.assign(_y=shown["province"].map(rank)).sort_values("_y")
+        colour = TYPE_COLOURS[kind]
+        top = float(shown["high"].max()) or 1.0
+        ax.hlines(shown["_y"], shown["low"], shown["high"], color=colour, linewidth=1.5, zorder=2)
+        ax.scatter(shown["median"], shown["_y"], s=22, color=colour, zorder=3)
+        for y, high, median, n in zip(shown["_y"], shown["high"], shown["median"], shown["regions"]):
+            ax.text(high + top * 0.02, y, f"{plain_number(median)} ({n})", va="center", fontsize=6)
+        ax.set_xlim(min(0.0, float(shown["low"].min())), top * 1.35)
+        name = _indicator_label(str(ind.at[indicator, "name_zh"]), str(ind.at[indicator, "name_en"]), 50)
+        ax.set_title(f"{name}\n{target_type_label(kind)}, {unit}", fontsize=8)
+        ax.grid(axis="y", visible=False)
+        others = int(pooled.sum() - pooled[(kind, unit)])
+        parts = ", ".join(
+            f"{province_label(p)} median {plain_number(m)} ({plain_number(lo)}–{plain_number(hi)}, {n} regions)"
+            for p, m, lo, hi, n in zip(
+                shown["province"], shown["median"], shown["low"], shown["high"], shown["regions"]
+            )
+        )
+        described.append(
+            f"{ind.at[indicator, 'name_en']} ({target_type_label(kind)}, {unit}; {others} targets of other types or "
+            f"units not drawn): {parts}"
+        )
+    for ax in list(axes.flat)[len(present) :]:
+        ax.set_visible(False)
+    axes[0, 0].set_yticks(range(len(provinces)), [province_label(p) for p in provinces])
+    axes[0, 0].set_ylim(len(provinces) - 0.5, -0.5)
+    for ax in axes.flat:
+        ax.tick_params(labelsize=7)
+    fig.suptitle(
+        "主要指标的目标值(按省份) Headline measures by province: median (dot), lowest to highest (line), "
+        "regions that set it (in brackets)",
+        fontsize=11,
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
+    alt = (
+        "Headline measures across provinces, one panel per measure for its most common target type and unit, "
+        "for each province a line from the lowest to the highest value its regions commit to and a dot at the "
+        f"median, labelled with the median and the number of regions: {'; '.join(described)}."
     )
     return _finish(fig, alt)

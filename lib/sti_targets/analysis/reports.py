@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -37,13 +39,15 @@ from .figures import (
     plot_categories,
     plot_category_mix,
     plot_headline,
+    plot_province_headline,
+    plot_province_timeline,
     plot_required_growth,
     plot_timeline,
     text_colour,
 )
 from .palette import CATEGORY_COLOURS, TYPE_COLOURS
 from .summaries import BINDINGNESS as BINDINGNESS_COLUMN
-from .summaries import MARK_SEPARATOR, OTHER_READING, STRETCH, TYPE_COLUMN, Cell
+from .summaries import MARK_SEPARATOR, OTHER_READING, STRETCH, TYPE_COLUMN, Cell, RegionList
 
 TABLE_CLASS = "dataframe sti-table"
 ID_COLUMN = "target_id"
@@ -421,9 +425,49 @@ class RegionReport:
         )
 
 
+# The most regions with documents the comparison shows one by one (a row, line or column each); with
+# more, every section groups them by province (regions.csv's province), so the page stays readable.
+COMPARE_REGIONS_MAX = 40
+# The heading of a region report's contradictions (notebooks/region_report.ipynb), which the grouped
+# comparison links to.
+REGION_CONTRADICTIONS = "Contradictions inside the document 文件内部矛盾"
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def heading_anchor(heading: str) -> str:
+    """The id nbconvert gives a Markdown heading on the pages (spaces to hyphens, percent-encoded)."""
+    return quote(heading.replace(" ", "-"), safe="?/:@!$&'()*+,;=")
+
+
+def in_words(n: int) -> str:
+    """five; 3,000."""
+    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else f"{n:,}"
+
+
+def noted(note: Html, shown) -> Html:
+    """A note above a table or figure, as one output."""
+    return Html(note.html + shown._repr_html_(), f"{note.text}\n\n{shown!r}")
+
+
+class ProvinceTable(Table):
+    """A Table whose RegionList cells link each region to the contradictions in its report."""
+
+    def _cell(self, column: str, value, places: int | None) -> tuple[str, str]:
+        if isinstance(value, RegionList):
+            anchor = heading_anchor(REGION_CONTRADICTIONS)
+            links = [f'<a href="{escape(f"{region}.html#{anchor}")}">{escape(label)}</a>' for region, label in value]
+            return LEFT, ", ".join(links)
+        return super()._cell(column, value, places)
+
+    def text(self) -> str:
+        shown = self.frame.map(lambda v: str(v) if isinstance(v, (Cell, RegionList)) else v)
+        return shown.to_string(index=False, max_colwidth=None)
+
+
 @dataclass
 class Comparison:
-    """The cross-region analyses (notebooks/compare_regions.ipynb)."""
+    """The cross-region analyses (notebooks/compare_regions.ipynb): one row, line or column per region
+    up to COMPARE_REGIONS_MAX regions with documents, else per province."""
 
     book: Dataset = field(repr=False)
 
@@ -432,29 +476,101 @@ class Comparison:
         setup_display()
         return cls(Dataset.load())
 
+    @cached_property
+    def n_regions(self) -> int:
+        return len(self.book.region_ids())
+
+    @property
+    def by_province(self) -> bool:
+        return self.n_regions > COMPARE_REGIONS_MAX
+
     def _table(self, frame: pd.DataFrame, **kw) -> Table:
         return Table(frame, self.book.targets, **kw)
 
-    def counts(self) -> Table:
+    def _province(self, frame: pd.DataFrame) -> ProvinceTable:
+        return ProvinceTable(frame, self.book.targets)
+
+    def _grouped(self, what: str, shown) -> Html:
+        """``shown`` (a table or figure grouped by province) under the line saying so, and why."""
+        note = paragraph(
+            f"Grouped by province: {self.n_regions:,} regions have documents, more than the {COMPARE_REGIONS_MAX} "
+            f"this page shows one by one. {what}",
+            ("Grouped by province",),
+        )
+        return noted(note, shown)
+
+    def introduction(self) -> Html:
+        """What the page compares, with the number of plans it holds."""
+        plans = in_words(len(self.book.documents))
+        if not self.by_province:
+            return paragraph(
+                f"The {plans} plans side by side: how many targets of which kind and when, the comparable headline "
+                "measures, the mix of policy levers, and how the Jiangxi cities line up with their province. Every "
+                "value is printed as its document writes it; its link opens the quote in the source document."
+            )
+        provinces = analysis.regions_per_province(self.book.documents, self.book.regions)
+        return paragraph(
+            f"The {plans} plans of {self.n_regions:,} regions, grouped by their {len(provinces)} provinces: how many "
+            "targets of which kind and when, the comparable headline measures, the mix of policy levers, and how the "
+            "Jiangxi cities line up with their province. Each region's values, as its document writes them and "
+            "linked to their quotes, are in its own report."
+        )
+
+    def counts(self) -> Table | Html:
+        if self.by_province:
+            frame = analysis.province_counts(self.book.targets, self.book.regions, self.book.documents)
+            return self._grouped(
+                "Per province: its regions with documents and their targets by type.", self._province(frame)
+            )
         return self._table(analysis.type_counts(self.book.targets, self.book.regions))
 
-    def timeline_figure(self) -> Figure:
+    def timeline_figure(self) -> Figure | Html:
+        if self.by_province:
+            years = analysis.province_years(self.book.targets, self.book.documents, self.book.regions)
+            figure = plot_province_timeline(years, "各省份规划期与目标年份 Plan periods and target years by province")
+            what = "Per province: the span of its documents' plan periods and the number of its targets due each year."
+            return self._grouped(what, figure)
         title = "各地区规划期与目标年份 Plan periods and target years"
         regions = self.book.region_ids()
         return plot_timeline(self.book.targets, self.book.documents, self.book.regions, regions, title)
 
-    def headline(self) -> Table:
+    def headline(self) -> Table | Html:
+        if self.by_province:
+            frame = analysis.province_headline(
+                self.book.targets, self.book.regions, self.book.indicators, self.book.documents
+            )
+            what = (
+                "Each cell gives, per target type and unit, how many of the province's regions set the measure and the "
+                "median value they commit to (a range by its lower end), then the lowest–highest in brackets."
+            )
+            return self._grouped(what, self._province(frame))
         return self._table(analysis.headline_matrix(self.book.targets, self.book.regions, self.book.indicators))
 
-    def headline_figure(self) -> Figure:
+    def headline_figure(self) -> Figure | Html:
+        if self.by_province:
+            stats = analysis.province_headline_stats(self.book.targets, self.book.regions)
+            provinces = list(analysis.regions_per_province(self.book.documents, self.book.regions).index)
+            figure = plot_province_headline(stats, self.book.indicators, provinces)
+            what = "Each panel draws the measure's most common target type and unit; the table above gives the others."
+            return self._grouped(what, figure)
         return plot_headline(self.book.targets, self.book.regions, self.book.indicators)
 
-    def mix(self) -> Table:
-        mix = analysis.category_mix(self.book.targets, self.book.regions)
-        return self._table(mix.reset_index())
+    def _mix(self) -> pd.DataFrame:
+        if self.by_province:
+            return analysis.province_mix(self.book.targets, self.book.regions)
+        return analysis.category_mix(self.book.targets, self.book.regions)
 
-    def mix_figure(self) -> Figure:
-        return plot_category_mix(analysis.category_mix(self.book.targets, self.book.regions))
+    def mix(self) -> Table | Html:
+        if self.by_province:
+            what = "Share of each province's targets (its regions' together) per category (%)."
+            return self._grouped(what, self._province(self._mix().reset_index()))
+        return self._table(self._mix().reset_index())
+
+    def mix_figure(self) -> Figure | Html:
+        if self.by_province:
+            what = "Share of each province's targets per category (%)."
+            return self._grouped(what, plot_category_mix(self._mix(), per="province"))
+        return plot_category_mix(self._mix())
 
     def alignment(self, province: str, cities: tuple[str, ...]) -> Table | Html:
         present = set(self.book.region_ids())
@@ -462,5 +578,14 @@ class Comparison:
             return paragraph(f"The data holds no documents of {province} and its cities {', '.join(cities)}.")
         return self._table(analysis.alignment(self.book.targets, self.book.regions, province, cities))
 
-    def conflicts(self) -> Table:
+    def conflicts(self) -> Table | Html:
+        if self.by_province:
+            frame = analysis.province_conflicts(self.book.targets, self.book.regions)
+            if frame.empty:
+                return self._grouped("No document states a target in two disagreeing ways.", Html("", ""))
+            what = (
+                "Per province: the contradictions inside its documents and the regions that have them (with their "
+                "number), each linked to the contradictions in its report, which gives both readings."
+            )
+            return self._grouped(what, self._province(frame))
         return self._table(analysis.conflicts(self.book.targets, self.book.regions), anchors=True)

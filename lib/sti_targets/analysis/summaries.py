@@ -22,6 +22,8 @@ from ..dataset.vocabulary import (
     TARGET_TYPES,
     bindingness_label,
     category_label,
+    province_label,
+    province_order,
     region_labels,
     region_order,
     target_type_label,
@@ -473,12 +475,18 @@ def type_counts(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def _category_shares(targets: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Share of each group's targets per category, in % (columns: categories in the fixed order, bilingual)."""
+    table = pd.crosstab(groups, targets["category"].astype(str), normalize="index")
+    table = (table * 100).round(1).reindex(columns=[c for c in CATEGORIES if c in table.columns]).fillna(0.0)
+    table.columns = [category_label(c) for c in table.columns]
+    return table
+
+
 def category_mix(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """Share of each region's targets per category, in % (rows: regions in the fixed order, bilingual)."""
-    table = pd.crosstab(targets["region_id"].astype(str), targets["category"].astype(str), normalize="index")
-    table = (table * 100).round(1).reindex(columns=[c for c in CATEGORIES if c in table.columns]).fillna(0.0)
+    table = _category_shares(targets, targets["region_id"].astype(str))
     table = table.reindex([r for r in region_order(regions) if r in table.index])
-    table.columns = [category_label(c) for c in table.columns]
     table.index = region_labels(regions).reindex(table.index)
     table.index.name = "region 地区"
     return table
@@ -510,6 +518,156 @@ def alignment(targets: pd.DataFrame, regions: pd.DataFrame, province: str, citie
     shared.columns = region_labels(regions).reindex(shared.columns).to_list()
     shared.insert(0, "indicator 指标", [str(names[i]) for i in shared.index])
     return shared.sort_values("indicator 指标").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Across provinces: the comparison of more regions than a page can show one row each
+
+PROVINCE_COLUMN = "province 省份"
+REGION_COUNT = "regions 地区数"
+
+
+def provinces_of(regions: pd.DataFrame) -> pd.Series:
+    """region_id -> its province (regions.csv's English name)."""
+    return pd.Series(regions["province"].astype(str).to_numpy(), index=regions["region_id"].astype(str))
+
+
+def province_of_rows(frame: pd.DataFrame, regions: pd.DataFrame) -> pd.Series:
+    """The province of each row of a frame with a region_id column."""
+    return frame["region_id"].astype(str).map(provinces_of(regions))
+
+
+def regions_per_province(documents: pd.DataFrame, regions: pd.DataFrame) -> pd.Series:
+    """The number of regions with documents in each province, in province_order."""
+    with_documents = documents["region_id"].astype(str).drop_duplicates()
+    counts = with_documents.map(provinces_of(regions)).value_counts()
+    return counts.reindex(province_order(counts.index))
+
+
+def province_counts(targets: pd.DataFrame, regions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Per province (rows, in province_order, bilingual): its regions with documents and their targets
+    per target type (columns), with totals."""
+    present = regions_per_province(documents, regions)
+    table = pd.crosstab(province_of_rows(targets, regions), targets["target_type"].astype(str))
+    table = table.reindex(columns=[t for t in TARGET_TYPES if t in table.columns])
+    table = table.reindex(present.index, fill_value=0)
+    table.columns = [target_type_label(c) for c in table.columns]
+    table["total 合计"] = table.sum(axis=1)
+    table.insert(0, REGION_COUNT, present.to_numpy())
+    table.insert(0, PROVINCE_COLUMN, [province_label(p) for p in present.index])
+    return table.reset_index(drop=True)
+
+
+def province_mix(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Share of each province's targets (all its regions' together) per category, in % (rows: provinces
+    in province_order, bilingual)."""
+    table = _category_shares(targets, province_of_rows(targets, regions))
+    table = table.reindex(province_order(table.index))
+    table.index = [province_label(p) for p in table.index]
+    table.index.name = PROVINCE_COLUMN
+    return table
+
+
+def province_years(targets: pd.DataFrame, documents: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Per province (rows, in province_order): its documents, the earliest start and latest end of their
+    plan periods, and its number of targets due in each year (one column per year)."""
+    present = regions_per_province(documents, regions)
+    docs = documents.assign(_province=province_of_rows(documents, regions))
+    periods = docs.groupby("_province").agg(
+        documents=("doc_id", "size"), start=("period_start", "min"), end=("period_end", "max")
+    )
+    years = pd.crosstab(province_of_rows(targets, regions), targets["target_year"].astype(int))
+    table = periods.join(years).reindex(present.index).fillna(0).astype(int)
+    table.index.name = "province"
+    return table
+
+
+def plain_number(value: float) -> str:
+    """1,500; 2.45; 0.33: at most two decimals, none that are zero, no exponent."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def province_headline_stats(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Per province, headline measure, target type and unit (a stock and an increment, or 亿元 and 万元,
+    are never pooled): how many of the province's regions set it, its number of targets, and the median,
+    lowest and highest value committed (a range counts by its lower end for the median and the lowest,
+    by its upper end for the highest)."""
+    t = targets[targets["indicator_id"].astype(str).isin(HEADLINE_INDICATORS)]
+    keys = [
+        province_of_rows(t, regions).rename("province"),
+        t["indicator_id"].astype(str).rename("indicator_id"),
+        t["target_type"].astype(str).rename("target_type"),
+        t["unit"].astype(str).rename("unit"),
+    ]
+    value = t["value"].astype(float)
+    stats = pd.DataFrame(
+        {
+            "regions": t["region_id"].astype(str).groupby(keys).nunique(),
+            "targets": value.groupby(keys).size(),
+            "median": value.groupby(keys).median(),
+            "low": value.groupby(keys).min(),
+            "high": t["value_high"].astype(float).fillna(value).groupby(keys).max(),
+        }
+    )
+    return stats.reset_index()
+
+
+def province_headline(
+    targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame, documents: pd.DataFrame
+) -> pd.DataFrame:
+    """Province with documents (rows) × headline measure (columns): one line per target type and unit,
+    "level 存量: 7 regions, median 300 家 (120–800)" (province_headline_stats); — where none of its
+    regions sets it."""
+    stats = province_headline_stats(targets, regions)
+    rank = {t: i for i, t in enumerate(TARGET_TYPES)}
+    stats = stats.assign(_type=stats["target_type"].map(rank)).sort_values(["indicator_id", "_type", "unit"])
+    lines: dict[tuple[str, str], list[str]] = {}
+    for row in stats.itertuples(index=False):  # one row per province, measure, type and unit
+        space = "" if row.unit in UNIT_SPACE_FREE else " "
+        spread = "" if row.low == row.high else f" ({plain_number(row.low)}–{plain_number(row.high)})"
+        lines.setdefault((row.province, row.indicator_id), []).append(
+            f"{target_type_label(row.target_type)}: {row.regions} region{'s' if row.regions != 1 else ''}, "
+            f"median {plain_number(row.median)}{space}{row.unit}{spread}"
+        )
+    provinces = list(regions_per_province(documents, regions).index)
+    measures = [i for i in HEADLINE_INDICATORS if i in set(stats["indicator_id"])]
+    names = indicators.set_index(indicators["indicator_id"].astype(str))
+    table = pd.DataFrame({PROVINCE_COLUMN: [province_label(p) for p in provinces]})
+    for indicator in measures:
+        label = f"{names.at[indicator, 'name_zh']} {names.at[indicator, 'name_en']}"
+        table[label] = ["\n".join(lines.get((p, indicator), ["—"])) for p in provinces]
+    return table
+
+
+class RegionList(tuple):
+    """The regions of a table cell, as (region_id, label) pairs; prints their labels joined by ', '."""
+
+    def __str__(self) -> str:
+        return ", ".join(label for _, label in self)
+
+
+def province_conflicts(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Per province with contradictions inside its documents (rows, in province_order): their number,
+    and the regions that have them (a RegionList, in the fixed region order, each with its number)."""
+    t = targets[targets["conflict"].notna()]
+    pairs = pd.DataFrame({"region_id": t["region_id"].astype(str), "conflict": t["conflict"].astype(str)})
+    per_region = pairs.drop_duplicates().groupby("region_id").size()
+    per_region = per_region.reindex([r for r in region_order(regions) if r in per_region.index])
+    province = provinces_of(regions).reindex(per_region.index)
+    labels = region_labels(regions)
+    listed: dict[str, list[tuple[str, str]]] = {}
+    for region, n in per_region.items():  # one row per region with a contradiction
+        listed.setdefault(province[region], []).append((region, f"{labels[region]} ({n})"))
+    provinces = province_order(listed)
+    return pd.DataFrame(
+        {
+            PROVINCE_COLUMN: [province_label(p) for p in provinces],
+            "contradictions 矛盾": per_region.groupby(province).sum().reindex(provinces).astype(int).to_numpy(),
+            REGION_COUNT: [len(listed[p]) for p in provinces],
+            "regions 地区": [RegionList(listed[p]) for p in provinces],
+        },
+        columns=[PROVINCE_COLUMN, "contradictions 矛盾", REGION_COUNT, "regions 地区"],
+    )
 
 
 def document_card(documents: pd.DataFrame, regions: pd.DataFrame, region_id: str) -> pd.DataFrame:

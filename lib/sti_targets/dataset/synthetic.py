@@ -5,7 +5,9 @@ data/{regions,indicators,documents,observations,targets}.csv, data/sources/*.txt
 pyproject.toml, so that ``STI_TARGETS_ROOT=root sti-targets check`` and ``render`` run on it.
 Everything in it is marked synthetic: region ids ``syn0001``..., names
 "合成地区0001 Synthetic region 0001", document titles and source texts saying SYNTHETIC, a
-``source_note`` saying SYNTHETIC, and a SYNTHETIC.md file at the root. The quotes are real
+``source_note`` saying SYNTHETIC, and a SYNTHETIC.md file at the root. The regions are spread over
+PROVINCES synthetic provinces in turn (region i in "Synthetic province NN", NN = (i - 1) % PROVINCES + 1),
+as many as China has, so that a comparison grouped by province has a full page to show. The quotes are real
 quotes of the generated source texts, at their real offsets, and hold their values, so the
 provenance checks pass. The indicators are the project's real data/indicators.csv.
 
@@ -37,11 +39,17 @@ MAX_TARGETS = 999
 PERIOD = (2021, 2025)
 TRADITIONAL_EVERY = 5  # every 5th document is in Traditional characters, as Changde's is among the five seeds
 CONFLICT_EVERY = 10  # every 10th document states one target twice, disagreeing
+PROVINCES = 31  # China's provincial-level divisions: the synthetic regions take turns among as many
 PLATFORM_TIERS = (("national", "国家级"), ("provincial", "省级"), ("municipal", "市级"))
 
 
 def region_id(i: int) -> str:
     return f"{PREFIX}{i:04d}"
+
+
+def province(i: int) -> str:
+    """Synthetic province 01 ... 31, in turn: no name of a real province."""
+    return f"Synthetic province {(i - 1) % PROVINCES + 1:02d}"
 
 
 def _admin_code(i: int) -> str:
@@ -165,7 +173,7 @@ def _region_files(i: int, n_targets: int, indicators: list[dict], rng: random.Ra
         "parent_id": "",
         "parent_name_zh": f"合成地市{prefecture:02d}",
         "parent_name_en": f"Synthetic prefecture {prefecture:02d}",
-        "province": "Synthetic",
+        "province": province(i),
         "admin_code": _admin_code(i),
     }
     traditional = i % TRADITIONAL_EVERY == 0

@@ -142,6 +142,54 @@ def _plain(column: pd.Series) -> pd.Series:
     return column.astype(str) if column.dtype.name == "category" else column
 
 
+# China's 31 provincial-level divisions: the English name regions.csv's province column gives -> its
+# Chinese name, in the order of their GB/T 2260 codes (11 Beijing ... 65 Xinjiang).
+PROVINCE_ZH = {
+    "Beijing": "北京市",
+    "Tianjin": "天津市",
+    "Hebei": "河北省",
+    "Shanxi": "山西省",
+    "Inner Mongolia": "内蒙古自治区",
+    "Liaoning": "辽宁省",
+    "Jilin": "吉林省",
+    "Heilongjiang": "黑龙江省",
+    "Shanghai": "上海市",
+    "Jiangsu": "江苏省",
+    "Zhejiang": "浙江省",
+    "Anhui": "安徽省",
+    "Fujian": "福建省",
+    "Jiangxi": "江西省",
+    "Shandong": "山东省",
+    "Henan": "河南省",
+    "Hubei": "湖北省",
+    "Hunan": "湖南省",
+    "Guangdong": "广东省",
+    "Guangxi": "广西壮族自治区",
+    "Hainan": "海南省",
+    "Chongqing": "重庆市",
+    "Sichuan": "四川省",
+    "Guizhou": "贵州省",
+    "Yunnan": "云南省",
+    "Tibet": "西藏自治区",
+    "Shaanxi": "陕西省",
+    "Gansu": "甘肃省",
+    "Qinghai": "青海省",
+    "Ningxia": "宁夏回族自治区",
+    "Xinjiang": "新疆维吾尔自治区",
+}
+
+
+def province_label(province: str) -> str:
+    """江西省 Jiangxi; a province not among China's 31 by its English name alone."""
+    return f"{PROVINCE_ZH[province]} {province}" if province in PROVINCE_ZH else province
+
+
+def province_order(provinces) -> list[str]:
+    """The one order of provinces: China's 31 in GB/T 2260 order, then any other name alphabetically."""
+    rank = {p: i for i, p in enumerate(PROVINCE_ZH)}
+    return sorted(set(provinces), key=lambda p: (rank.get(p, len(rank)), p))
+
+
 def region_labels(regions: pd.DataFrame) -> pd.Series:
     """region_id -> 瑞金市 Ruijin."""
     ids = regions["region_id"].astype(str)
