@@ -3,7 +3,8 @@
 (a) a loop of one `papermill` CLI call per region (same notebook, .ipynb only);
 (b) `sti-targets render --force` (every region, the comparison and the source pages, HTML included);
 (c) the floor: the notebooks' own library calls, for the same regions and the comparison, in one
-    plain Python process (figures to PNG, tables to HTML: what the pages show, without kernels).
+    plain Python process (figures to PNG, tables to HTML: what the pages show, without kernels),
+    with the data checked and cached once and no font in the outputs, as in render's kernels.
 
 Prints the medians and b/c (aim: within 2x) and a/b (aim: 3 or more), the seconds render's
 workers spent on source pages (part of b, not of a or c), then a profile of one region report.
@@ -86,7 +87,20 @@ def run_cells(notebook: str, parameters: dict, out: Path) -> None:
 
 
 def floor_process(out: Path) -> None:
+    """(c): the calls render's kernels make, as they make them: the data checked and cached once
+    (every report reads the cache), and no font in the notebook's output (render embeds one per run,
+    in the parent)."""
+    import os
+
+    from sti_targets.dataset.checks import check_and_load
+    from sti_targets.dataset.loaders import DATASET_CACHE
+    from sti_targets.paths import NOTEBOOK_FONT_ENV
+
     out.mkdir(parents=True, exist_ok=True)
+    problems, book = check_and_load()
+    assert not problems, problems[:3]
+    book.save(out / "dataset.pickle")
+    os.environ.update({DATASET_CACHE: str(out / "dataset.pickle"), NOTEBOOK_FONT_ENV: "off"})
     for region in regions():
         run_cells("region_report.ipynb", {"region_id": region}, out / f"{region}.html")
     run_cells("compare_regions.ipynb", {}, out / "compare.html")
@@ -114,49 +128,48 @@ def loop(out: Path) -> float:
 
 
 def profile(region: str = "ruijin") -> dict[str, float]:
-    """Seconds of one region report by phase."""
-    import nbformat
-    import papermill
+    """Seconds of one region report by phase, as a render worker runs it after its first report
+    (warm kernel, the run's dataset cache)."""
+    import os
+
     from sti_targets.atomic import atomic_write
-    from sti_targets.dataset.loaders import Dataset
+    from sti_targets.dataset.checks import check_and_load
+    from sti_targets.dataset.loaders import DATASET_CACHE
+    from sti_targets.publish import render
     from sti_targets.publish.pages import Site
-    from sti_targets.publish.render import export_html, inputs_digest, plan_jobs
 
-    book = Dataset.load()
-    site = Site.of(book.regions, book.documents, inputs_digest())
-    job = next(j for j in plan_jobs([region]) if j.name == region)
-
+    problems, book = check_and_load()
+    assert not problems, problems[:3]
+    site = Site.of(book.regions, book.documents, render.inputs_digest())
+    job = next(j for j in render.plan_jobs([region], book) if j.name == region)
     with tempfile.TemporaryDirectory() as work:
-        executed = Path(work) / "r.ipynb"
+        book.save(Path(work) / "dataset.pickle")
+        os.environ[DATASET_CACHE] = str(Path(work) / "dataset.pickle")
         t0 = time.perf_counter()
-        papermill.execute_notebook(
-            str(NOTEBOOKS / "region_report.ipynb"),
-            str(executed),
-            parameters={"region_id": region},
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-            cwd=str(PROJECT_ROOT),
-        )
-        total = time.perf_counter() - t0
-        nb = nbformat.read(executed, as_version=4)
-        cells = [c.metadata.get("papermill", {}).get("duration") or 0.0 for c in nb.cells]
-        setup = cells[2]  # after the parameters and injected-parameters cells: imports + loading the data
+        render._warm_kernel()
+        warm_up = time.perf_counter() - t0
         t1 = time.perf_counter()
-        nbformat.write(nb, Path(work) / "copy.ipynb")
-        save = time.perf_counter() - t1
+        first_nb, _ = render._execute(job, 600)  # the first report in the kernel
+        render.export_html(first_nb, job, site)  # (and the worker's first export: its templates load)
+        first = time.perf_counter() - t1
         t2 = time.perf_counter()
-        html = export_html(nb, job, site)
-        export = time.perf_counter() - t2
+        nb, _ = render._execute(job, 600)
+        total = time.perf_counter() - t2
+        cells = [c.metadata.get("papermill", {}).get("duration") or 0.0 for c in nb.cells]
         t3 = time.perf_counter()
+        html = render.export_html(nb, job, site)
+        export = time.perf_counter() - t3
+        t4 = time.perf_counter()
         atomic_write(Path(work) / "r.html", html)
-        write = time.perf_counter() - t3
+        write = time.perf_counter() - t4
+        render._drop_kernel()
     return {
-        "kernel start + shutdown, papermill overhead": total - sum(cells),
-        "imports + loading and validating the data (first cell)": setup,
-        "the other cells (tables, figures)": sum(cells) - setup,
-        "saving the executed notebook": save,
-        "HTML export": export,
-        "writing the HTML": write,
+        "kernel start and library import (once per worker, during the checks)": warm_up,
+        "first report in the kernel (execute and export)": first,
+        "a later report: its cells (tables, figures)": sum(cells),
+        "a later report: papermill and kernel round trips": total - sum(cells),
+        "a later report: HTML export": export,
+        "a later report: writing the HTML": write,
     }
 
 
@@ -187,7 +200,7 @@ def main() -> None:
     print(f"median (b) sti-targets render --force: {b:.1f} s ({n} regions + comparison + source pages, HTML)")
     print(f"median (c) floor, one process: {c:.1f} s ({n} regions + comparison, PNG + HTML)")
     print(f"b/c {b / c:.2f} (aim <= 2); a/b {a / b:.2f} (aim >= 3); source pages {sources:.1f} worker-seconds of b")
-    print("profile of one region report (ruijin), seconds:")
+    print("profile of one region report (ruijin) in a render worker, seconds:")
     for phase, seconds in profile().items():
         print(f"  {seconds:6.2f}  {phase}")
 

@@ -1,4 +1,4 @@
-"""The comparison of many regions groups by province (issue #13): at or below COMPARE_REGIONS_MAX
+"""The comparison of many regions groups by province (issue #13): at or below REGIONS_SHOWN_MAX
 regions with documents it shows each region, above it each province, with the numbers a groupby
 gives, escaped names, and links to the regions' contradictions."""
 
@@ -12,10 +12,16 @@ import pandas as pd
 import pytest
 from nbconvert.filters.strings import _convert_header_id
 from sti_targets.analysis import summaries as analysis
-from sti_targets.analysis.reports import COMPARE_REGIONS_MAX, REGION_CONTRADICTIONS, Comparison
+from sti_targets.analysis.reports import REGION_CONTRADICTIONS, Comparison
 from sti_targets.dataset.loaders import Dataset
 from sti_targets.dataset.synthetic import PROVINCES, generate
-from sti_targets.dataset.vocabulary import PROVINCE_ZH, province_label, province_order, target_type_label
+from sti_targets.dataset.vocabulary import (
+    PROVINCE_ZH,
+    REGIONS_SHOWN_MAX,
+    province_label,
+    province_order,
+    target_type_label,
+)
 from sti_targets.paths import NOTEBOOKS
 
 N_REGIONS = 50
@@ -67,9 +73,9 @@ def test_synthetic_regions_take_turns_among_the_synthetic_provinces(book):
 
 
 def test_the_threshold_is_the_number_of_regions_with_documents(book):
-    assert COMPARE_REGIONS_MAX == 40
-    at = Comparison(first_regions(book, COMPARE_REGIONS_MAX))
-    above = Comparison(first_regions(book, COMPARE_REGIONS_MAX + 1))
+    assert REGIONS_SHOWN_MAX == 40
+    at = Comparison(first_regions(book, REGIONS_SHOWN_MAX))
+    above = Comparison(first_regions(book, REGIONS_SHOWN_MAX + 1))
     assert not at.by_province and above.by_province
     assert list(at.counts().frame.columns)[0] == "region 地区" and len(at.counts().frame) == 40
     counts = above.counts()

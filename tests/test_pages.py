@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from sti_targets.dataset.loaders import Dataset
-from sti_targets.publish.pages import NAV_REGIONS_MAX, NavRegion, Site, region_summaries
+from sti_targets.dataset.vocabulary import REGIONS_SHOWN_MAX
+from sti_targets.publish.pages import NavRegion, Site, region_summaries
 
 
 def site_of(n: int, provinces: int = 2) -> Site:
@@ -14,13 +15,13 @@ def site_of(n: int, provinces: int = 2) -> Site:
 
 
 def test_at_most_nav_regions_max_every_page_lists_every_region():
-    site = site_of(NAV_REGIONS_MAX)
+    site = site_of(REGIONS_SHOWN_MAX)
     for page in ("index", "compare", "r0003", "sources/doc"):
         assert site.context(page)["nav"] == site.regions
 
 
 def test_past_nav_regions_max_a_page_lists_its_own_province_and_the_index_links_all():
-    site = site_of(NAV_REGIONS_MAX + 1)
+    site = site_of(REGIONS_SHOWN_MAX + 1)
     nav = site.context("r0003")["nav"]
     assert [r.region_id for r in nav] == [r.region_id for r in site.regions if r.province == "P1"]
     assert site.context("sources/doc", root="../", region="r0004")["nav"] == site.context("r0002")["nav"]
@@ -31,10 +32,10 @@ def test_the_header_template_links_the_index_for_all_regions_past_the_limit():
     from sti_targets.publish.pages import environment
 
     template = environment().get_template("_nav.html.j2")
-    small, large = site_of(3), site_of(NAV_REGIONS_MAX + 1)
+    small, large = site_of(3), site_of(REGIONS_SHOWN_MAX + 1)
     assert "all 3 regions" not in template.render(**small.context("r0001"))
     html = template.render(**large.context("r0001"))
-    assert f"all {NAV_REGIONS_MAX + 1} regions" in html and 'href="index.html#regions"' in html
+    assert f"all {REGIONS_SHOWN_MAX + 1} regions" in html and 'href="index.html#regions"' in html
     assert html.count("href=") == 1 + 1 + len(large.context("r0001")["nav"]) + 1  # home, compare, province, all
 
 

@@ -1,4 +1,4 @@
-"""compare_regions.ipynb on a 60-region synthetic project (above COMPARE_REGIONS_MAX): papermill runs it
+"""compare_regions.ipynb on a 60-region synthetic project (above REGIONS_SHOWN_MAX): papermill runs it
 as render does, and every section shows one row per province, none per region."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import re
 import nbformat
 import papermill
 import pytest
-from sti_targets.analysis.reports import COMPARE_REGIONS_MAX
 from sti_targets.dataset.synthetic import PROVINCES, generate
+from sti_targets.dataset.vocabulary import REGIONS_SHOWN_MAX
 from sti_targets.paths import KERNEL, NOTEBOOK_FONT_ENV
 
 N_REGIONS = 60
@@ -35,7 +35,7 @@ def executed(tmp_path_factory, request) -> dict[str, str]:
 
 
 def test_every_section_has_a_row_per_province_and_none_per_region(executed):
-    assert N_REGIONS > COMPARE_REGIONS_MAX
+    assert N_REGIONS > REGIONS_SHOWN_MAX
     counts = executed["comparison.counts()"]
     assert counts.count("<tr>") == 1 + PROVINCES
     for k in range(1, PROVINCES + 1):

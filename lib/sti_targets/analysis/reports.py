@@ -27,6 +27,7 @@ from ..dataset.vocabulary import (
     CATEGORIES,
     CATEGORY_EN,
     CATEGORY_ZH,
+    REGIONS_SHOWN_MAX,
     TARGET_TYPES,
     bindingness_label,
     category_label,
@@ -425,9 +426,6 @@ class RegionReport:
         )
 
 
-# The most regions with documents the comparison shows one by one (a row, line or column each); with
-# more, every section groups them by province (regions.csv's province), so the page stays readable.
-COMPARE_REGIONS_MAX = 40
 # The heading of a region report's contradictions (notebooks/region_report.ipynb), which the grouped
 # comparison links to.
 REGION_CONTRADICTIONS = "Contradictions inside the document 文件内部矛盾"
@@ -467,7 +465,7 @@ class ProvinceTable(Table):
 @dataclass
 class Comparison:
     """The cross-region analyses (notebooks/compare_regions.ipynb): one row, line or column per region
-    up to COMPARE_REGIONS_MAX regions with documents, else per province."""
+    up to REGIONS_SHOWN_MAX regions with documents, else per province."""
 
     book: Dataset = field(repr=False)
 
@@ -482,7 +480,7 @@ class Comparison:
 
     @property
     def by_province(self) -> bool:
-        return self.n_regions > COMPARE_REGIONS_MAX
+        return self.n_regions > REGIONS_SHOWN_MAX
 
     def _table(self, frame: pd.DataFrame, **kw) -> Table:
         return Table(frame, self.book.targets, **kw)
@@ -493,7 +491,7 @@ class Comparison:
     def _grouped(self, what: str, shown) -> Html:
         """``shown`` (a table or figure grouped by province) under the line saying so, and why."""
         note = paragraph(
-            f"Grouped by province: {self.n_regions:,} regions have documents, more than the {COMPARE_REGIONS_MAX} "
+            f"Grouped by province: {self.n_regions:,} regions have documents, more than the {REGIONS_SHOWN_MAX} "
             f"this page shows one by one. {what}",
             ("Grouped by province",),
         )

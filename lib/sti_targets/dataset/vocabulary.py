@@ -83,6 +83,10 @@ TARGET_TYPE_ZH = {
 PLATFORM_LEVELS = ("national", "provincial", "municipal", "county")
 COMPARATORS = (">=", "<=", "~", "=")  # <= for a rank: this place or better (进入前五)
 REGION_LEVELS = ("province", "prefecture", "county")
+# The most regions with documents a page shows one by one: the comparison's rows, lines and columns,
+# and the header's links. With more, the comparison groups them by province (regions.csv's province)
+# and each page's header lists the regions of its own province, so the pages stay readable.
+REGIONS_SHOWN_MAX = 40
 DOCUMENT_KINDS = ("five-year plan", "action plan", "implementation plan", "work points")
 SCRIPTS = ("zh-Hans", "zh-Hant")
 LEVEL_LABELS = {

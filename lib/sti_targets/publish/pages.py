@@ -2,7 +2,7 @@
 
 Every page (index, region reports, comparison, source pages) carries the same header: links to
 the index, the comparison and each region, the workbook's version and the digest of its inputs.
-Past NAV_REGIONS_MAX regions a header listing them all would outweigh the page (3,000 links on each
+Past REGIONS_SHOWN_MAX regions (vocabulary.py) a header listing them all would outweigh the page (3,000 links on each
 of 3,000 pages): a page then lists the regions of its own province, and links the index for all.
 Every table on them can be sorted, filtered and downloaded as CSV in the browser, offline, with
 DataTables as bundled by itables (inlined into the page: no CDN, no request). The templates
@@ -21,11 +21,12 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
+from ..dataset.vocabulary import REGIONS_SHOWN_MAX
+
 TEMPLATES = Path(__file__).parent / "templates"
 SITE_NAME = "科技创新目标 STI targets"
 WORKBOOK = "科技创新目标工作簿 STI Targets Workbook"
 LEVERS = ("platforms", "talent", "financing")  # the levers the index counts; the rest is "other"
-NAV_REGIONS_MAX = 40  # regions the header lists on every page; more: those of the page's province
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Site:
         the region the page is about (default: ``current``), whose province the header lists when
         there are too many regions to list them all."""
         nav = self.regions
-        if len(nav) > NAV_REGIONS_MAX:
+        if len(nav) > REGIONS_SHOWN_MAX:
             mine = self.province_of.get(region or current)
             nav = tuple(r for r in nav if r.province == mine) if mine is not None else ()
         return {"site": self, "nav": nav, "current": current, "root": root, "assets": assets()}
