@@ -133,8 +133,15 @@ class Table:
         self.frame = frame.reset_index(drop=True)
         self.anchors = anchors
         self.cell_links = cell_links
-        self.docs = dict(zip(targets["target_id"].astype(str), targets["doc_id"].astype(str)))
-        self.others = dict(zip(targets["target_id"].astype(str), analysis.other_readings(targets)))
+        self.targets = targets
+
+    @cached_property
+    def docs(self) -> dict[str, str]:  # (built when a cell links a target: once per table at most)
+        return dict(zip(self.targets["target_id"].astype(str), self.targets["doc_id"].astype(str)))
+
+    @cached_property
+    def others(self) -> dict[str, str]:
+        return dict(zip(self.targets["target_id"].astype(str), analysis.other_readings(self.targets)))
 
     @property
     def empty(self) -> bool:
