@@ -164,7 +164,9 @@ def render(root: Path, regions: list[str], jobs: int, output: Path) -> tuple[flo
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
     per_report = [
-        float(s) for name, status, s in LOG_LINE.findall(result.stderr) if name != "compare" and status == "ok"
+        float(s)
+        for name, status, s in LOG_LINE.findall(result.stderr)
+        if name != "compare" and not name.startswith("sources/") and status == "ok"
     ]
     if len(per_report) != len(regions):
         raise SystemExit(f"render failed:\n{result.stderr}")
