@@ -92,6 +92,12 @@ def _begin(width: float, height: float, **kw) -> tuple[plt.Figure, object]:
     return plt.subplots(figsize=(width, height), **kw)
 
 
+def _legend_below(ax, handles: list, rows: int, ncol: int) -> None:
+    """A timeline's legend under its axes (further down, relatively, for fewer rows)."""
+    below = (0.5, -0.12 - 0.25 / rows)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=below, ncol=ncol, fontsize=8, frameon=False)
+
+
 def _finish(fig: plt.Figure, alt: str) -> Figure:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata=PNG_METADATA, pil_kwargs=PNG_COMPRESSION)
@@ -212,14 +218,7 @@ def plot_timeline(targets: pd.DataFrame, documents: pd.DataFrame, regions: pd.Da
         _stretch_handle(),
         Line2D([], [], linewidth=8, color="#ececec", label="plan period 规划期"),
     ]
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12 - 0.25 / len(order)),
-        ncol=4,
-        fontsize=8,
-        frameon=False,
-    )
+    _legend_below(ax, handles, len(order), ncol=4)
     alt = (
         f"{title}. Timeline: for each region the plan period as a grey bar and each target as a dot at its "
         f"target year, coloured by category, a black ring for a stretch target: {'; '.join(described)}."
@@ -422,14 +421,7 @@ def plot_province_timeline(years: pd.DataFrame, title: str) -> Figure:
         Line2D([], [], marker="o", linestyle="", color="#4d4d4d", markersize=7, label="targets due 到期目标数"),
         Line2D([], [], linewidth=8, color="#ececec", label="plan periods 规划期"),
     ]
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12 - 0.25 / len(years)),
-        ncol=2,
-        fontsize=8,
-        frameon=False,
-    )
+    _legend_below(ax, handles, len(years), ncol=2)
     alt = (
         f"{title}. For each province the span of its documents' plan periods as a grey bar and, at each target "
         f"year, a disc sized by the number of its targets due that year: {'; '.join(described)}."
