@@ -517,8 +517,8 @@ class Comparison:
         return paragraph(
             f"The {plans} plans of {self.n_regions:,} regions, grouped by their {len(provinces)} provinces: how many "
             "targets of which kind and when, the comparable headline measures, the mix of policy levers, and, where "
-            "the data holds them, how the Jiangxi cities line up with their province. Each region's values, as its document writes them and "
-            "linked to their quotes, are in its own report."
+            "the data holds them, how the Jiangxi cities line up with their province. Each region's values, as its "
+            "document writes them and linked to their quotes, are in its own report."
         )
 
     def counts(self) -> Table | Html:

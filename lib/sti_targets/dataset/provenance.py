@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +25,19 @@ OUTSIDE_SOURCES = (
 def inside_sources(file: str, data_dir: Path | None = None) -> bool:
     """Whether data/<file>, with every link followed, is inside data/sources/."""
     data = data_dir or paths.DATA
-    return (data / file).resolve().is_relative_to((data / SOURCES_FOLDER).resolve())
+    folder = data / SOURCES_FOLDER
+    try:
+        inode = folder.stat().st_ino
+    except OSError:
+        inode = -1
+    return (data / file).resolve().is_relative_to(_resolved(folder, os.getcwd(), inode))
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: Path, cwd: str, inode: int) -> Path:
+    """The sources folder with every link followed, once per folder (again when the working
+    directory changes or the folder is replaced: another inode). A check asks for every document."""
+    return folder.resolve()
 
 
 def source_path(file: str, data_dir: Path | None = None) -> Path:
@@ -84,13 +97,12 @@ def check_sources(documents: pd.DataFrame, documents_file: str, data_dir: Path |
     ``documents`` is indexed by CSV line (loaders.read_documents)."""
     problems = []
     data_dir = data_dir or paths.DATA
-    root = (data_dir / SOURCES_FOLDER).resolve()  # (once: resolving is most of this check's time)
     for line, doc in zip(documents.index, documents.itertuples(index=False)):
         line = int(line)
-        path = data_dir / doc.file
-        if not path.resolve().is_relative_to(root):  # as inside_sources
+        if not inside_sources(doc.file, data_dir):
             problems.append(Problem(documents_file, OUTSIDE_SOURCES, line, "file", doc.file))
             continue
+        path = data_dir / doc.file
         if not path.exists():
             problems.append(Problem(documents_file, "source file does not exist", line, "file", doc.file))
             continue
