@@ -64,3 +64,20 @@ def test_console_script_exit_codes(data_copy):
     assert bad.returncode == 1
     assert "line 3, column value: 'three'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_sources_folder_pointed_elsewhere_is_resolved_anew(tmp_path):
+    """The resolved sources folder is kept between documents, never past a change of where it leads."""
+    from sti_targets.dataset.provenance import inside_sources
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "b" / "link.txt").symlink_to(tmp_path / "a" / "x.txt")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "sources").symlink_to(tmp_path / "a")
+    assert inside_sources("sources/x.txt", data)
+    (data / "sources").unlink()
+    (data / "sources").symlink_to(tmp_path / "b")
+    assert not inside_sources("sources/link.txt", data)  # it leads into a/, no longer the sources folder

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import paths
+from ..atomic import atomic_write
 from ..chinese.script import to_simplified
 from ..errors import DataError, Problem, display_path
 from .csvfiles import read_table
@@ -355,7 +356,7 @@ def _to_simplified_all(texts: list[str]) -> list[str]:
 
 
 DATASET_CACHE = "STI_TARGETS_DATASET_CACHE"
-_READ: dict = {}  # the last cache file read in this process, by (path, mtime, size)
+_READ: dict = {}  # the last cache file read in this process, by (path, inode, mtime, size)
 
 
 @dataclass
@@ -394,7 +395,7 @@ class Dataset:
         report only). Each call gets its own frames: under pandas' copy-on-write a report that changes
         one changes its copy, never what the next report reads."""
         stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        key = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)  # (save replaces the file: a new inode)
         if key not in _READ:
             _READ.clear()
             with open(path, "rb") as f:
@@ -416,8 +417,7 @@ class Dataset:
 
     def save(self, path: Path) -> None:
         """Write the typed tables for ``load`` to read through ``STI_TARGETS_DATASET_CACHE``."""
-        with open(path, "wb") as f:
-            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(Path(path), pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
 
     def region_ids(self) -> list[str]:
         """Regions that have at least one document, sorted."""

@@ -25,19 +25,24 @@ OUTSIDE_SOURCES = (
 def inside_sources(file: str, data_dir: Path | None = None) -> bool:
     """Whether data/<file>, with every link followed, is inside data/sources/."""
     data = data_dir or paths.DATA
-    folder = data / SOURCES_FOLDER
+    return (data / file).resolve().is_relative_to(_resolved(data / SOURCES_FOLDER))
+
+
+_RESOLVED: dict[Path, Path] = {}
+
+
+def _resolved(folder: Path) -> Path:
+    """The sources folder with every link followed. A check asks for every document: the answer is
+    kept while the folder is still that same directory (os.path.samestat), resolved anew otherwise."""
+    folder = folder.absolute()
+    known = _RESOLVED.get(folder)
     try:
-        inode = folder.stat().st_ino
+        if known is not None and os.path.samestat(os.stat(known), os.stat(folder)):
+            return known
     except OSError:
-        inode = -1
-    return (data / file).resolve().is_relative_to(_resolved(folder, os.getcwd(), inode))
-
-
-@lru_cache(maxsize=8)
-def _resolved(folder: Path, cwd: str, inode: int) -> Path:
-    """The sources folder with every link followed, once per folder (again when the working
-    directory changes or the folder is replaced: another inode). A check asks for every document."""
-    return folder.resolve()
+        pass
+    _RESOLVED[folder] = folder.resolve()
+    return _RESOLVED[folder]
 
 
 def source_path(file: str, data_dir: Path | None = None) -> Path:

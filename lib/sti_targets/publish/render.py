@@ -357,17 +357,20 @@ class PageFont:
     font's set gets a subset of its own."""
 
     def __init__(self, pool: ThreadPoolExecutor, book):
+        self.chars = cjk_chars(page_text(book.targets))
+        self._source_chars = pool.submit(self._with_documents, list(book.documents["file"]))
+        self._source_css = pool.submit(lambda: font_face_css(self._source_chars.result()))
+        self._css = pool.submit(font_face_css, self.chars)
+
+    def _with_documents(self, files: list) -> set[str]:
         from ..chinese.script import to_simplified
         from ..dataset.provenance import read_source
 
-        self.chars = cjk_chars(page_text(book.targets))
-        documents = "".join(read_source(str(f)) for f in book.documents["file"])
-        self.source_chars = self.chars | cjk_chars(documents) | cjk_chars(to_simplified(documents))
-        self._source_css = pool.submit(font_face_css, self.source_chars)  # (the source pages come first)
-        self._css = pool.submit(font_face_css, self.chars)
+        documents = "".join(read_source(str(f)) for f in files)
+        return self.chars | cjk_chars(documents) | cjk_chars(to_simplified(documents))
 
     def apply(self, html: str, source: bool = False) -> str:
-        chars, css = (self.source_chars, self._source_css) if source else (self.chars, self._css)
+        chars, css = (self._source_chars.result(), self._source_css) if source else (self.chars, self._css)
         extra = cjk_chars(html) - chars
         return embed(html, font_face_css(chars | extra) if extra else css.result())
 
@@ -406,6 +409,13 @@ def _skip_iri_grammar() -> None:
 
 
 def _exit_worker(signum, frame):
+    km = _warm.get("km")
+    pid = getattr(getattr(km, "provisioner", None), "pid", None)
+    if pid:  # the kernel, even one still starting (it leads its own process group)
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
     work = _warm.get("work")
     if work is not None:
         shutil.rmtree(work, ignore_errors=True)
@@ -493,9 +503,12 @@ class DaskEngine:
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(scheduler, timeout=30)
-        except OSError as exc:
-            raise DataError([Problem(scheduler, f"no Dask scheduler answers there: {exc}")]) from None
-        wrong = {w: d for w, d in self.client.run(worker_digest).items() if d != digest}
+            wrong = {w: d for w, d in self.client.run(worker_digest).items() if d != digest}
+        except BaseException as exc:
+            self.close(timeout=10)
+            if isinstance(exc, OSError):
+                raise DataError([Problem(scheduler, f"no Dask scheduler answers there: {exc}")]) from None
+            raise
         if wrong:
             self.close()
             raise DataError(
@@ -534,12 +547,14 @@ class DaskEngine:
             return
         self.closed = True
         try:
-            self.client.close(timeout=timeout)
-            if self.cluster is not None:
-                self.cluster.close(timeout=timeout)
+            if hasattr(self, "client"):
+                self.client.close(timeout=timeout)
         except Exception:  # noqa: BLE001 (a cluster stopped by force may time out closing: its work is done)
             if timeout is None:
                 raise
+        finally:
+            if self.cluster is not None:
+                self.cluster.close(timeout=timeout)
 
 
 @lru_cache(maxsize=1)
@@ -595,12 +610,12 @@ def render_reports(
     digest = inputs_digest()
     run = Path(tempfile.mkdtemp(prefix="sti-render-"))
     cache = run / f"dataset-{digest[:16]}.pickle"
-    engine = None if scheduler else PoolEngine(jobs, cache)  # (its workers warm up during the checks)
     main = threading.current_thread() is threading.main_thread()
     previous_term = signal.signal(signal.SIGTERM, _terminate) if main else None
     previous_cache = os.environ.get(DATASET_CACHE)
-    lock = None
+    lock = engine = None
     try:
+        engine = None if scheduler else PoolEngine(jobs, cache)  # (its workers warm up during the checks)
         problems, book = check_and_load()
         if problems:
             raise DataError(problems)
@@ -651,6 +666,8 @@ def _render(planned, output, engine, timeout, force, log, book, digest) -> list[
         else:
             todo.append((job, fp))
     todo.sort(key=lambda item: item[0].name != "compare")  # the longest job first, not alone at the end
+    if not todo:
+        engine.stop()  # (the pool's workers and kernels started for nothing: they go now)
     log(
         f"rendering {len(todo)} of {len(planned)} reports into {display_path(output)} "
         f"{engine.where} ({len(planned) - len(todo)} up to date)"
