@@ -167,7 +167,7 @@ def plot_timeline(targets: pd.DataFrame, documents: pd.DataFrame, regions: pd.Da
     rank = {c: i for i, c in enumerate(CATEGORIES)}
     described = []
     for y, region in enumerate(order):
-        for d in docs[docs["region_id"].astype(str) == region].itertuples(index=False):
+        for d in of_region(docs, region).itertuples(index=False):
             ax.barh(y, d.period_end - d.period_start + 1, left=d.period_start - 0.5, height=0.86, color="#ececec")
             ax.text(
                 d.period_start - 0.45,
@@ -177,7 +177,7 @@ def plot_timeline(targets: pd.DataFrame, documents: pd.DataFrame, regions: pd.Da
                 color="#555555",
                 va="center",
             )
-        rows = t[t["region_id"].astype(str) == region]
+        rows = of_region(t, region)
         years = []
         for year, group in rows.groupby(rows["target_year"].astype(int), sort=True):
             group = group.assign(_rank=group["category"].astype(str).map(rank)).sort_values(["_rank", "target_id"])
@@ -192,7 +192,7 @@ def plot_timeline(targets: pd.DataFrame, documents: pd.DataFrame, regions: pd.Da
             ax.scatter(xs, ys, s=34, c=colours, edgecolors=edges, linewidths=0.9, zorder=3)
             ax.text(year + (width / 2) * dx + 0.05, y - 0.18, str(n), fontsize=8, va="center", color="#333333")
             years.append(f"{n} in {year}")
-        periods = ", ".join(_period(d) for d in docs[docs["region_id"].astype(str) == region].itertuples())
+        periods = ", ".join(_period(d) for d in of_region(docs, region).itertuples())
         described.append(f"{names[region]} ({periods}): {', '.join(years)}")
     ax.set_yticks(range(len(order)), [names[r] for r in order])
     ax.set_ylim(len(order) - 0.5, -0.5)
@@ -282,7 +282,7 @@ def plot_headline(targets: pd.DataFrame, regions: pd.DataFrame, indicators: pd.D
         top = float(rows["value_high"].fillna(rows["value"]).max()) or 1.0  # a panel of zeros still has a scale
         parts = []
         for region in [r for r in order if r in set(rows["region_id"].astype(str))]:
-            group = rows[rows["region_id"].astype(str) == region]
+            group = of_region(rows, region)
             y0 = order.index(region)
             n = len(group)
             for k, (i, row) in enumerate(group.iterrows()):

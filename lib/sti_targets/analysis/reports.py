@@ -418,7 +418,7 @@ class RegionReport:
 
     @property
     def region_observations(self) -> pd.DataFrame:
-        return self.book.observations[self.book.observations["region_id"].astype(str) == self.region_id]
+        return analysis.of_region(self.book.observations, self.region_id)
 
     def verify_quotes(self) -> str:
         """Re-prove that each shown quote (of targets and of observations) stands at its offset in its

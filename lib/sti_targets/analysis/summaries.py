@@ -14,6 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..chinese.numerals import CHINESE_FRACTION, CHINESE_NUMERAL, FRACTION, read_number
+from ..dataset.loaders import of_region
 from ..dataset.vocabulary import (
     CATEGORIES,
     COMPARATOR_SIGNS,
@@ -180,10 +181,6 @@ def _cells(t: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------
 # Tables of targets
-
-
-def of_region(targets: pd.DataFrame, region_id: str) -> pd.DataFrame:
-    return targets[targets["region_id"].astype(str) == region_id]
 
 
 def _sort_key(s: pd.Series) -> pd.Series:
@@ -438,7 +435,7 @@ def observation_table(
     """The past values one region's document states (observations.csv), in the order of the text: the
     value as written with its year, the verbatim quote and its offset, the targets it is the baseline
     of, and the conflict id of contested values."""
-    o = observations[observations["region_id"].astype(str) == region_id].sort_values("quote_start")
+    o = of_region(observations, region_id).sort_values("quote_start")
     t = targets[targets["baseline_observation"].notna()]
     baseline_of: dict[str, list[str]] = {}
     for target_id, observation_id in zip(t["target_id"].astype(str), t["baseline_observation"].astype(str)):
@@ -672,7 +669,7 @@ def province_conflicts(targets: pd.DataFrame, regions: pd.DataFrame) -> pd.DataF
 
 def document_card(documents: pd.DataFrame, regions: pd.DataFrame, region_id: str) -> pd.DataFrame:
     """The region's document(s): title, issuer, period, kind, as a two-column table."""
-    docs = documents[documents["region_id"].astype(str) == region_id].sort_values("doc_id")
+    docs = of_region(documents, region_id).sort_values("doc_id")
     region = regions.set_index(regions["region_id"].astype(str)).loc[region_id]
     rows = []
     for d in docs.itertuples(index=False):

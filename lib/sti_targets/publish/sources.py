@@ -205,7 +205,7 @@ def _tokens(text: str, a: int, b: int, spans: list[Span], targets: dict[str, Tar
 def source_view(doc: pd.Series, targets: pd.DataFrame, data_dir=None) -> SourceView:
     """The viewer's model of one document (a row of load_documents()) and its targets."""
     text = read_source(str(doc["file"]), data_dir)
-    mine = targets[targets["doc_id"].astype(str) == str(doc["doc_id"])].sort_values(["quote_start", "target_id"])
+    mine = targets[targets["doc_id"] == str(doc["doc_id"])].sort_values(["quote_start", "target_id"])  # (categories)
     values = formatted(mine)
     viewed = []
     for (_, t), value in zip(mine.iterrows(), values):
