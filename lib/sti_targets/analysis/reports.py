@@ -220,7 +220,7 @@ class Table:
         return f'<table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
     def text(self) -> str:
-        shown = self.frame.map(lambda v: str(v) if isinstance(v, Cell) else v)
+        shown = self.frame.map(lambda v: str(v) if isinstance(v, (Cell, RegionList)) else v)
         return shown.to_string(index=False, max_colwidth=None)
 
     def __repr__(self) -> str:
@@ -463,10 +463,6 @@ class ProvinceTable(Table):
             links = [f'<a href="{escape(f"{region}.html#{anchor}")}">{escape(label)}</a>' for region, label in value]
             return LEFT, ", ".join(links)
         return super()._cell(column, value, places)
-
-    def text(self) -> str:
-        shown = self.frame.map(lambda v: str(v) if isinstance(v, (Cell, RegionList)) else v)
-        return shown.to_string(index=False, max_colwidth=None)
 
 
 @dataclass
