@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import re
@@ -29,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_load import timed  # (median wall seconds first; this script's folder is on sys.path)
 
 BIN = Path(sys.executable).parent
 FILTERS = (
@@ -40,17 +41,6 @@ FILTERS = (
     ("two categories + search 企业", {"categories": ["enterprises", "platforms"], "text": "企业"}),
 )
 LOG_LINE = re.compile(r"^\[\d+/\d+\] (\S+)\s+(\w+)\s+([\d.]+) s", re.M)
-
-
-def timed(function, runs: int) -> float:
-    """Median wall seconds of ``runs`` calls."""
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def series(largest: int) -> list[int]:
@@ -78,15 +68,15 @@ def measure_data(root: Path, runs: int) -> dict:
     def load():
         return load_targets(data / "targets.csv", regions=regions, indicators=indicators, documents=documents)
 
-    out = {"targets": len(load()), "load": timed(load, runs)}
-    out["load_all"] = timed(lambda: (load_refs(), load()), runs)
+    out = {"targets": len(load()), "load": timed(load, runs)[0]}
+    out["load_all"] = timed(lambda: (load_refs(), load()), runs)[0]
     out["cached_load"] = cached_load(data, runs)
-    out["checks"] = timed(lambda: run_checks(data), max(1, min(runs, 3)))
+    out["checks"] = timed(lambda: run_checks(data), max(1, min(runs, 3)))[0]
     targets = load()
     start = time.perf_counter()
     model = TargetFilter(targets, regions)
     out["filter_init"] = time.perf_counter() - start
-    out["filters"] = {label: timed(lambda kw=kw: model.filter(**kw), runs) for label, kw in FILTERS}
+    out["filters"] = {label: timed(lambda kw=kw: model.filter(**kw), runs)[0] for label, kw in FILTERS}
     return out
 
 
@@ -100,7 +90,7 @@ def cached_load(data: Path, runs: int) -> float:
         loaders.Dataset.load(data).save(cache)
         os.environ[loaders.DATASET_CACHE] = str(cache)
         try:
-            return timed(lambda: (loaders._READ.clear(), loaders.Dataset.load()), runs)
+            return timed(lambda: (loaders._READ.clear(), loaders.Dataset.load()), runs)[0]
         finally:
             del os.environ[loaders.DATASET_CACHE]
 
