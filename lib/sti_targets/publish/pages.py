@@ -2,8 +2,9 @@
 
 Every page (index, region reports, comparison, source pages) carries the same header: links to
 the index, the comparison and each region, the workbook's version and the digest of its inputs.
-Past REGIONS_SHOWN_MAX regions (vocabulary.py) a header listing them all would outweigh the page (3,000 links on each
-of 3,000 pages): a page then lists the regions of its own province, and links the index for all.
+Past REGIONS_SHOWN_MAX regions (vocabulary.py) a header listing them all would outweigh the page
+(3,000 links on each of 3,000 pages): a page then lists the regions of its own province, and links
+the index for all.
 Every table on them can be sorted, filtered and downloaded as CSV in the browser, offline, with
 DataTables as bundled by itables (inlined into the page: no CDN, no request). The templates
 (templates/pages/) escape every text; the notebook pages' template (templates/sti_report/)

@@ -45,7 +45,7 @@ from uuid import uuid4
 from .. import paths
 from ..atomic import atomic_write
 from ..chinese.fonts import cjk_chars, font_face_css
-from ..dataset.loaders import DATASET_CACHE
+from ..dataset.loaders import DATASET_CACHE, Dataset
 from ..errors import DataError, Problem, UnknownRegion, display_path
 from .pages import TEMPLATES, Site, index_page, page_title, region_summaries, source_page, workbook_version
 from .webfont import embed, page_text
@@ -244,7 +244,8 @@ async def _start_and_import(km) -> None:
 def _execute(job: Job, timeout: int) -> tuple:
     """papermill run in this worker's warm kernel, in a fresh namespace, retrying a kernel that fails
     to start: the executed notebook (kept in memory, not written), and True if it was the first in its
-    kernel (which may have started before it, see _warm_kernel). A failure drops the kernel (it may be dead or busy)."""
+    kernel (which may have started before it, see _warm_kernel). A failure drops the kernel (it may be
+    dead or busy)."""
     import nbformat
     import papermill
 
@@ -306,19 +307,11 @@ def export_html(nb, job: Job, site: Site) -> str:
     return body
 
 
-@lru_cache(maxsize=1)
-def _dataset():
-    """The tables, once per worker (from the run's cache: see Dataset.load)."""
-    from ..dataset.loaders import Dataset
-
-    return Dataset.load()
-
-
 def render_source(job: Job, site: Site) -> str:
     """A document's source page (without its font: see PageFont)."""
     from .sources import source_view
 
-    book = _dataset()
+    book = Dataset.load()  # (from the run's cache, read once per worker)
     doc = book.documents.set_index(book.documents["doc_id"].astype(str), drop=False).loc[job.parameters["doc_id"]]
     region = next(r for r in site.regions if r.region_id == str(doc["region_id"]))
     return source_page(doc, source_view(doc, book.targets), region, site)
@@ -573,7 +566,7 @@ def render_remote(job: Job, timeout: int, site: Site, digest: str) -> tuple[Outc
         )
     if not os.environ.get(DATASET_CACHE):
         cache = Path(tempfile.mkdtemp(prefix="sti-dataset-")) / f"dataset-{own[:16]}.pickle"
-        _dataset().save(cache)
+        Dataset.load().save(cache)
         os.environ[DATASET_CACHE] = str(cache)
     return render_one(job, timeout, site)
 
